@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for per-device coherent DMA pools (kernel/dma/coherent.c).
+ *
+ * Every test goes through the public API: dma_declare_coherent_memory(),
+ * dma_alloc_coherent()/dma_free_coherent() and, on device-tree machines,
+ * of_reserved_mem_device_init() on "shared-dma-pool" regions.  The
+ * declare tests need a physical range that is not System RAM; it is passed
+ * on the kernel command line:
+ *
+ *   dma_coherent_kunit.phys=0x30000000 dma_coherent_kunit.size=0x1000000
+ *
+ * (on x86_64 together with memmap=16M$0x30000000).  Without it those
+ * tests are skipped.  The device-tree tests look for nodes compatible with
+ * "linux,dma-coherent-kunit" whose memory-region is a shared-dma-pool.
+ *
+ * Tests that check behaviour upstream 6.12 lacks (exact sizes, alignment
+ * on the DMA address, validated frees, safe release) are written so that
+ * on the old allocator they fail cleanly and never touch unmapped memory.
+ */
+#include <kunit/test.h>
+#include <kunit/device.h>
+#include <linux/delay.h>
+#include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
+#include <linux/kthread.h>
+#include <linux/moduleparam.h>
+#include <linux/of.h>
+#include <linux/of_reserved_mem.h>
+#include <linux/random.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+static unsigned long long test_phys;
+module_param_named(phys, test_phys, ullong, 0444);
+MODULE_PARM_DESC(phys, "physical base of a reserved, non-RAM range for the declare tests");
+
+static unsigned long long test_size;
+module_param_named(size, test_size, ullong, 0444);
+MODULE_PARM_DESC(size, "size in bytes of that range");
+
+#define DT_COMPATIBLE	"linux,dma-coherent-kunit"
+
+/* Test-local device plus the region it uses. */
+struct pool_ctx {
+	struct device *dev;
+	phys_addr_t phys;	/* start of the declared range */
+	dma_addr_t dma;		/* its DMA address */
+	size_t size;		/* its size in bytes */
+};
+
+static struct device *new_device(struct kunit *test, const char *name)
+{
+	struct device *dev = kunit_device_register(test, name);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_OR_NULL(dev), "kunit_device_register failed");
+	dev->coherent_dma_mask = DMA_BIT_MASK(32);
+	dev->dma_mask = &dev->coherent_dma_mask;
+	return dev;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(release_pool_action, dma_release_coherent_memory,
+			    struct device *);
+
+/*
+ * Declare @size bytes of the test range, starting @offset bytes into it,
+ * on a fresh device; skips the test when no range was given.  The pool is
+ * released when the test ends.
+ */
+static void declare_pool(struct kunit *test, struct pool_ctx *ctx,
+			 size_t offset, size_t size)
+{
+	int ret;
+
+	if (!test_phys || !test_size)
+		kunit_skip(test, "no reserved range (dma_coherent_kunit.phys/size)");
+	if (offset + size > test_size)
+		kunit_skip(test, "reserved range too small (%llu bytes)", test_size);
+
+	ctx->dev = new_device(test, "dma-coherent-kunit");
+	ctx->phys = test_phys + offset;
+	ctx->dma = ctx->phys;
+	ctx->size = size;
+	ret = dma_declare_coherent_memory(ctx->dev, ctx->phys, ctx->dma, size);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "declare %zu bytes at %pa", size, &ctx->phys);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, release_pool_action, ctx->dev));
+}
+
+static bool in_pool(const struct pool_ctx *ctx, dma_addr_t dma, size_t size)
+{
+	return dma >= ctx->dma && dma - ctx->dma < ctx->size &&
+	       size <= ctx->size - (dma - ctx->dma);
+}
+
+static void fill(void *buf, size_t size, u8 seed)
+{
+	memset(buf, seed, size);
+}
+
+/* True when every byte of @buf still holds @seed. */
+static bool intact(const void *buf, size_t size, u8 seed)
+{
+	return !memchr_inv(buf, seed, size);
+}
+
+static bool overlaps(dma_addr_t a, size_t asize, dma_addr_t b, size_t bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+/* ---- parity with 6.12 ------------------------------------------------ */
+
+static void declare_and_release(struct kunit *test)
+{
+	struct pool_ctx ctx;
+
+	declare_pool(test, &ctx, 0, SZ_1M);
+	KUNIT_EXPECT_NOT_NULL(test, ctx.dev->dma_mem);
+	dma_release_coherent_memory(ctx.dev);
+	KUNIT_EXPECT_NULL(test, ctx.dev->dma_mem);
+
+	/* The range can be declared again once released. */
+	KUNIT_EXPECT_EQ(test, 0, dma_declare_coherent_memory(ctx.dev, ctx.phys,
+							     ctx.dma, SZ_1M));
+}
+
+static void second_declare_is_ebusy(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	void *mem;
+
+	declare_pool(test, &ctx, 0, SZ_1M);
+	mem = ctx.dev->dma_mem;
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			dma_declare_coherent_memory(ctx.dev, ctx.phys + SZ_1M,
+						    ctx.dma + SZ_1M, SZ_1M));
+	KUNIT_EXPECT_PTR_EQ(test, mem, (void *)ctx.dev->dma_mem);
+}
+
+static void alloc_through_dma_api(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	dma_addr_t h1, h2;
+	void *b1, *b2;
+
+	declare_pool(test, &ctx, 0, SZ_1M);
+	b1 = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &h1, GFP_KERNEL);
+	b2 = dma_alloc_coherent(ctx.dev, 3 * PAGE_SIZE, &h2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b1);
+	KUNIT_ASSERT_NOT_NULL(test, b2);
+	KUNIT_EXPECT_TRUE_MSG(test, in_pool(&ctx, h1, PAGE_SIZE), "dma %pad", &h1);
+	KUNIT_EXPECT_TRUE_MSG(test, in_pool(&ctx, h2, 3 * PAGE_SIZE), "dma %pad", &h2);
+	KUNIT_EXPECT_FALSE(test, overlaps(h1, PAGE_SIZE, h2, 3 * PAGE_SIZE));
+	/* The CPU address and the DMA address name the same offset. */
+	KUNIT_EXPECT_EQ(test, (unsigned long)(b2 - b1), (unsigned long)(h2 - h1));
+	fill(b1, PAGE_SIZE, 0xa1);
+	fill(b2, 3 * PAGE_SIZE, 0xb2);
+	KUNIT_EXPECT_TRUE(test, intact(b1, PAGE_SIZE, 0xa1));
+	dma_free_coherent(ctx.dev, 3 * PAGE_SIZE, b2, h2);
+	dma_free_coherent(ctx.dev, PAGE_SIZE, b1, h1);
+}
+
+static void alloc_is_zeroed(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	size_t size = 5 * PAGE_SIZE + 17;
+	dma_addr_t h;
+	void *buf;
+
+	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	buf = dma_alloc_coherent(ctx.dev, 16 * PAGE_SIZE, &h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fill(buf, 16 * PAGE_SIZE, 0x5a);
+	dma_free_coherent(ctx.dev, 16 * PAGE_SIZE, buf, h);
+
+	buf = dma_alloc_coherent(ctx.dev, size, &h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_TRUE_MSG(test, intact(buf, size, 0), "buffer not zeroed");
+	dma_free_coherent(ctx.dev, size, buf, h);
+}
+
+/* An exclusive pool that is full gives NULL, never generic memory. */
+static void exhaustion_returns_null(struct kunit *test)
+{
+	const unsigned long pages = 64;
+	struct pool_ctx ctx;
+	dma_addr_t *h, extra;
+	void **b;
+	unsigned long i;
+
+	declare_pool(test, &ctx, 0, pages * PAGE_SIZE);
+	b = kunit_kcalloc(test, pages, sizeof(*b), GFP_KERNEL);
+	h = kunit_kcalloc(test, pages, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+
+	for (i = 0; i < pages; i++) {
+		b[i] = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &h[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, b[i], "page %lu of %lu", i, pages);
+		KUNIT_EXPECT_TRUE(test, in_pool(&ctx, h[i], PAGE_SIZE));
+	}
+	KUNIT_EXPECT_NULL(test, dma_alloc_coherent(ctx.dev, PAGE_SIZE, &extra,
+						   GFP_KERNEL | __GFP_NOWARN));
+	for (i = 0; i < pages; i++)
+		dma_free_coherent(ctx.dev, PAGE_SIZE, b[i], h[i]);
+
+	/* Everything came back: the whole pool fits in one buffer again. */
+	b[0] = dma_alloc_coherent(ctx.dev, pages * PAGE_SIZE, &h[0], GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, b[0]);
+	if (b[0])
+		dma_free_coherent(ctx.dev, pages * PAGE_SIZE, b[0], h[0]);
+}
+
+/* A request larger than the pool fails without disturbing it. */
+static void too_large_fails(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	dma_addr_t h;
+	void *buf;
+
+	declare_pool(test, &ctx, 0, 32 * PAGE_SIZE);
+	KUNIT_EXPECT_NULL(test, dma_alloc_coherent(ctx.dev, 33 * PAGE_SIZE, &h,
+						   GFP_KERNEL | __GFP_NOWARN));
+	buf = dma_alloc_coherent(ctx.dev, 32 * PAGE_SIZE, &h, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, buf);
+	if (buf)
+		dma_free_coherent(ctx.dev, 32 * PAGE_SIZE, buf, h);
+}
+
+/* Pointers the pool does not own are left to the generic free path. */
+static void foreign_pointer_not_claimed(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	void *foreign;
+
+	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	foreign = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, foreign);
+	KUNIT_EXPECT_EQ(test, 0, dma_release_from_dev_coherent(ctx.dev, 0, foreign));
+}
+
+/* ---- beyond 6.12 --------------------------------------------------- */
+
+/* A request of n pages consumes n pages: the rest of its block stays free. */
+static void exact_size(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	dma_addr_t h5, h[3];
+	void *b5, *b[3];
+	int i;
+
+	declare_pool(test, &ctx, 0, 8 * PAGE_SIZE);
+	b5 = dma_alloc_coherent(ctx.dev, 5 * PAGE_SIZE, &h5, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b5);
+	fill(b5, 5 * PAGE_SIZE, 0x55);
+	for (i = 0; i < 3; i++) {
+		b[i] = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &h[i],
+					  GFP_KERNEL | __GFP_NOWARN);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, b[i],
+					  "page %d after a 5-page buffer in an 8-page pool", i);
+		if (!b[i])
+			continue;
+		KUNIT_EXPECT_FALSE(test, overlaps(h[i], PAGE_SIZE, h5, 5 * PAGE_SIZE));
+		fill(b[i], PAGE_SIZE, i);
+	}
+	KUNIT_EXPECT_TRUE(test, intact(b5, 5 * PAGE_SIZE, 0x55));
+	for (i = 0; i < 3; i++)
+		if (b[i])
+			dma_free_coherent(ctx.dev, PAGE_SIZE, b[i], h[i]);
+	dma_free_coherent(ctx.dev, 5 * PAGE_SIZE, b5, h5);
+}
+
+/*
+ * The DMA address is aligned to PAGE_SIZE << get_order(size) even when
+ * the pool itself is not, so a buffer of up to 64 KiB never crosses a
+ * 64 KiB boundary (Documentation/core-api/dma-api-howto.rst).
+ */
+static void aligned_on_dma_address(struct kunit *test)
+{
+	const size_t max_pages = 70;
+	struct pool_ctx ctx;
+	dma_addr_t *h;
+	void **b;
+	size_t pages;
+
+	/* Start one page into the range: the pool base is only page aligned. */
+	declare_pool(test, &ctx, PAGE_SIZE, SZ_4M - PAGE_SIZE);
+	if (!(ctx.dma & PAGE_SIZE))
+		kunit_skip(test, "reserved range is not aligned as expected");
+	b = kunit_kcalloc(test, max_pages + 1, sizeof(*b), GFP_KERNEL);
+	h = kunit_kcalloc(test, max_pages + 1, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+
+	for (pages = 1; pages <= max_pages; pages++) {
+		size_t size = pages * PAGE_SIZE;
+		dma_addr_t align = PAGE_SIZE << get_order(size);
+
+		b[pages] = dma_alloc_coherent(ctx.dev, size, &h[pages], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, b[pages], "%zu pages", pages);
+		KUNIT_EXPECT_EQ_MSG(test, h[pages] & (align - 1), 0,
+				    "%zu pages at %pad, want %pad alignment",
+				    pages, &h[pages], &align);
+		if (size <= SZ_64K)
+			KUNIT_EXPECT_EQ_MSG(test, h[pages] / SZ_64K,
+					    (h[pages] + size - 1) / SZ_64K,
+					    "%zu pages at %pad cross 64 KiB",
+					    pages, &h[pages]);
+		/* Keep every other buffer so later ones land elsewhere. */
+		if (pages & 1) {
+			dma_free_coherent(ctx.dev, size, b[pages], h[pages]);
+			b[pages] = NULL;
+		}
+	}
+	for (pages = 1; pages <= max_pages; pages++)
+		if (b[pages])
+			dma_free_coherent(ctx.dev, pages * PAGE_SIZE, b[pages], h[pages]);
+}
+
+static void declare_bad_arguments(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	struct device *dev;
+	phys_addr_t top = (phys_addr_t)-1 & PAGE_MASK;
+
+	declare_pool(test, &ctx, 0, SZ_1M);
+	dev = new_device(test, "dma-coherent-kunit-bad");
+
+	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, ctx.phys + SZ_1M,
+							      ctx.dma + SZ_1M, 0));
+	KUNIT_EXPECT_NULL(test, dev->dma_mem);
+	/* Less than one whole page. */
+	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, ctx.phys + SZ_1M + 16,
+							      ctx.dma + SZ_1M + 16,
+							      PAGE_SIZE));
+	KUNIT_EXPECT_NULL(test, dev->dma_mem);
+	/* The physical range wraps around. */
+	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, top, ctx.dma, SZ_1M));
+	KUNIT_EXPECT_NULL(test, dev->dma_mem);
+	/* The DMA range wraps around. */
+	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, ctx.phys + SZ_1M,
+							      (dma_addr_t)-PAGE_SIZE,
+							      SZ_1M));
+	KUNIT_EXPECT_NULL(test, dev->dma_mem);
+	if (dev->dma_mem)
+		dma_release_coherent_memory(dev);
+}
+
+/* A range that is not whole pages is trimmed to the pages inside it. */
+static void declare_trims_partial_pages(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	struct device *dev;
+	dma_addr_t h, want;
+	void *buf;
+	int ret;
+
+	declare_pool(test, &ctx, 0, SZ_1M);
+	dev = new_device(test, "dma-coherent-kunit-trim");
+	/* 100 bytes into a page, 4 pages + 200 bytes long: 3 whole pages. */
+	ret = dma_declare_coherent_memory(dev, ctx.phys + SZ_1M + 100,
+					  ctx.dma + SZ_1M + 100,
+					  4 * PAGE_SIZE + 200);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, release_pool_action, dev));
+
+	buf = dma_alloc_coherent(dev, 3 * PAGE_SIZE, &h, GFP_KERNEL | __GFP_NOWARN);
+	if (buf) {
+		want = ctx.dma + SZ_1M + PAGE_SIZE;
+		KUNIT_EXPECT_EQ(test, h & ~PAGE_MASK, 0);
+		KUNIT_EXPECT_GE(test, h, want);
+		KUNIT_EXPECT_LE(test, h + 3 * PAGE_SIZE, want + 3 * PAGE_SIZE);
+		dma_free_coherent(dev, 3 * PAGE_SIZE, buf, h);
+	}
+	KUNIT_EXPECT_NULL(test, dma_alloc_coherent(dev, 4 * PAGE_SIZE, &h,
+						   GFP_KERNEL | __GFP_NOWARN));
+}
+
+static void bad_sizes_change_nothing(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	dma_addr_t h;
+	void *ret = (void *)1, *buf;
+
+	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	KUNIT_EXPECT_NE(test, 0, dma_alloc_from_dev_coherent(ctx.dev, 0, &h, &ret));
+	KUNIT_EXPECT_NULL(test, ret);
+	ret = (void *)1;
+	KUNIT_EXPECT_NE(test, 0, dma_alloc_from_dev_coherent(ctx.dev, -PAGE_SIZE, &h, &ret));
+	KUNIT_EXPECT_NULL(test, ret);
+	/* Nothing was taken: the whole pool is still one free buffer. */
+	buf = dma_alloc_coherent(ctx.dev, 16 * PAGE_SIZE, &h, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, buf);
+	if (buf)
+		dma_free_coherent(ctx.dev, 16 * PAGE_SIZE, buf, h);
+}
+
+/*
+ * Allocate single pages until the pool is full and check that none of
+ * them overlaps @live: a bad free must not have released its pages.
+ */
+static void expect_live_untouched(struct kunit *test, struct pool_ctx *ctx,
+				  dma_addr_t live, size_t live_size)
+{
+	unsigned long n = ctx->size >> PAGE_SHIFT, i, got = 0;
+	dma_addr_t *h = kunit_kcalloc(test, n, sizeof(*h), GFP_KERNEL);
+	void **b = kunit_kcalloc(test, n, sizeof(*b), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	for (i = 0; i < n; i++) {
+		b[i] = dma_alloc_coherent(ctx->dev, PAGE_SIZE, &h[i],
+					  GFP_KERNEL | __GFP_NOWARN);
+		if (!b[i])
+			break;
+		got++;
+		KUNIT_EXPECT_FALSE_MSG(test, overlaps(h[i], PAGE_SIZE, live, live_size),
+				       "page %pad handed out while still live", &h[i]);
+	}
+	for (i = 0; i < got; i++)
+		dma_free_coherent(ctx->dev, PAGE_SIZE, b[i], h[i]);
+}
+
+static void bad_free_interior_pointer(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	dma_addr_t ha, hb;
+	void *a, *b;
+
+	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	a = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &ha, GFP_KERNEL);
+	b = dma_alloc_coherent(ctx.dev, 4 * PAGE_SIZE, &hb, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	fill(a, PAGE_SIZE, 0xaa);
+	fill(b, 4 * PAGE_SIZE, 0xbb);
+
+	/* Claimed (it is inside the pool) but not released. */
+	KUNIT_EXPECT_EQ(test, 1, dma_release_from_dev_coherent(ctx.dev, 0,
+							       b + PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, 1, dma_release_from_dev_coherent(ctx.dev, 1,
+							       b + 2 * PAGE_SIZE));
+	expect_live_untouched(test, &ctx, hb, 4 * PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, intact(b, 4 * PAGE_SIZE, 0xbb));
+	KUNIT_EXPECT_TRUE(test, intact(a, PAGE_SIZE, 0xaa));
+	dma_free_coherent(ctx.dev, 4 * PAGE_SIZE, b, hb);
+	dma_free_coherent(ctx.dev, PAGE_SIZE, a, ha);
+}
+
+static void bad_free_wrong_order(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	dma_addr_t ha, hb;
+	void *a, *b;
+
+	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	a = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &ha, GFP_KERNEL);
+	b = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &hb, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	fill(b, PAGE_SIZE, 0xbb);
+
+	/* A one-page buffer freed as four pages: its neighbours must survive. */
+	dma_free_coherent(ctx.dev, 4 * PAGE_SIZE, a, ha);
+	expect_live_untouched(test, &ctx, hb, PAGE_SIZE);
+	expect_live_untouched(test, &ctx, ha, PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, intact(b, PAGE_SIZE, 0xbb));
+	dma_free_coherent(ctx.dev, PAGE_SIZE, a, ha);
+	dma_free_coherent(ctx.dev, PAGE_SIZE, b, hb);
+}
+
+static void bad_free_double(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	dma_addr_t ha, hb;
+	void *a, *b;
+
+	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	a = dma_alloc_coherent(ctx.dev, 2 * PAGE_SIZE, &ha, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, a, ha);
+	/* Someone else gets the pages... */
+	b = dma_alloc_coherent(ctx.dev, 2 * PAGE_SIZE, &hb, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	fill(b, 2 * PAGE_SIZE, 0xbb);
+	if (hb != ha) {
+		dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, b, hb);
+		kunit_skip(test, "the pool did not reuse the freed pages");
+	}
+	/* ...and the stale free of the old owner must not release them. */
+	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, a, ha);
+	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, a, ha);
+	expect_live_untouched(test, &ctx, hb, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, intact(b, 2 * PAGE_SIZE, 0xbb));
+	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, b, hb);
+}
+
+/* Releasing a pool with live buffers must not unmap them. */
+static void release_with_live_buffers(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	dma_addr_t h;
+	void *buf;
+
+	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	buf = dma_alloc_coherent(ctx.dev, 3 * PAGE_SIZE, &h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fill(buf, 3 * PAGE_SIZE, 0x3c);
+
+	dma_release_coherent_memory(ctx.dev);
+	/* Upstream drops the pool here: do not touch the buffer then. */
+	KUNIT_ASSERT_NOT_NULL_MSG(test, ctx.dev->dma_mem,
+				  "pool released with 3 live pages");
+	KUNIT_EXPECT_TRUE(test, intact(buf, 3 * PAGE_SIZE, 0x3c));
+	dma_free_coherent(ctx.dev, 3 * PAGE_SIZE, buf, h);
+	dma_release_coherent_memory(ctx.dev);
+	KUNIT_EXPECT_NULL(test, ctx.dev->dma_mem);
+}
+
+/* ---- concurrency ------------------------------------------------------ */
+
+struct stress_arg {
+	struct pool_ctx *ctx;
+	unsigned long iterations;
+	unsigned long failures;	/* allocation failures (pool full) */
+	unsigned long corrupt;	/* buffers whose pattern changed */
+	struct completion done;
+};
+
+#define STRESS_SLOTS 16
+
+static int stress_thread(void *data)
+{
+	struct stress_arg *arg = data;
+	struct {
+		void *buf;
+		dma_addr_t h;
+		size_t size;
+		u8 seed;
+	} slot[STRESS_SLOTS] = {};
+	unsigned long i;
+	int s;
+
+	for (i = 0; i < arg->iterations; i++) {
+		s = get_random_u32_below(STRESS_SLOTS);
+		if (slot[s].buf) {
+			if (!intact(slot[s].buf, slot[s].size, slot[s].seed))
+				arg->corrupt++;
+			dma_free_coherent(arg->ctx->dev, slot[s].size,
+					  slot[s].buf, slot[s].h);
+			slot[s].buf = NULL;
+			continue;
+		}
+		slot[s].size = (get_random_u32_below(8 * PAGE_SIZE)) + 1;
+		slot[s].seed = get_random_u8() | 1;
+		slot[s].buf = dma_alloc_coherent(arg->ctx->dev, slot[s].size,
+						 &slot[s].h, GFP_KERNEL | __GFP_NOWARN);
+		if (!slot[s].buf) {
+			arg->failures++;
+			continue;
+		}
+		if (!intact(slot[s].buf, slot[s].size, 0))
+			arg->corrupt++;
+		fill(slot[s].buf, slot[s].size, slot[s].seed);
+		if (!(i & 63))
+			cond_resched();
+	}
+	for (s = 0; s < STRESS_SLOTS; s++) {
+		if (!slot[s].buf)
+			continue;
+		if (!intact(slot[s].buf, slot[s].size, slot[s].seed))
+			arg->corrupt++;
+		dma_free_coherent(arg->ctx->dev, slot[s].size, slot[s].buf, slot[s].h);
+	}
+	complete(&arg->done);
+	return 0;
+}
+
+static void concurrent_stress(struct kunit *test)
+{
+	struct stress_arg arg[2];
+	struct pool_ctx ctx;
+	struct task_struct *t;
+	void *buf;
+	dma_addr_t h;
+	int i;
+
+	/* Small enough that the threads run it full now and then. */
+	declare_pool(test, &ctx, 0, 96 * PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(arg); i++) {
+		arg[i] = (struct stress_arg){ .ctx = &ctx, .iterations = 100000 };
+		init_completion(&arg[i].done);
+		t = kthread_create(stress_thread, &arg[i], "dma-coh-stress/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		kthread_bind(t, i % num_online_cpus());
+		wake_up_process(t);
+	}
+	for (i = 0; i < ARRAY_SIZE(arg); i++) {
+		wait_for_completion(&arg[i].done);
+		KUNIT_EXPECT_EQ_MSG(test, arg[i].corrupt, 0,
+				    "thread %d saw corrupted or non-zero buffers", i);
+		kunit_info(test, "thread %d: %lu allocation failures", i, arg[i].failures);
+	}
+	/* All returned: one buffer can take the whole pool again. */
+	buf = dma_alloc_coherent(ctx.dev, 64 * PAGE_SIZE, &h, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, buf);
+	if (buf)
+		dma_free_coherent(ctx.dev, 64 * PAGE_SIZE, buf, h);
+}
+
+/* ---- device tree: shared-dma-pool ------------------------------------ */
+
+KUNIT_DEFINE_ACTION_WRAPPER(rmem_release_action, of_reserved_mem_device_release,
+			    struct device *);
+
+/* Attach up to @max test devices to their DT memory-region; returns count. */
+static int attach_dt_devices(struct kunit *test, struct device **devs, int max)
+{
+	struct device_node *np = NULL;
+	int n = 0, ret;
+
+	while (n < max && (np = of_find_compatible_node(np, NULL, DT_COMPATIBLE))) {
+		struct device *dev = new_device(test, np->name);
+
+		device_set_node(dev, of_fwnode_handle(np));
+		ret = of_reserved_mem_device_init(dev);
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%pOF: of_reserved_mem_device_init", np);
+		if (ret)
+			continue;
+		KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+					rmem_release_action, dev));
+		devs[n++] = dev;
+	}
+	of_node_put(np);
+	return n;
+}
+
+static void dt_shared_pool(struct kunit *test)
+{
+	struct device *devs[2];
+	struct reserved_mem *rmem;
+	struct device_node *mr;
+	dma_addr_t h[2][4];
+	void *b[2][4];
+	int n, d, i, e, f;
+
+	n = attach_dt_devices(test, devs, 2);
+	if (n < 2)
+		kunit_skip(test, "needs two \"%s\" nodes sharing a pool", DT_COMPATIBLE);
+
+	mr = of_parse_phandle(devs[0]->of_node, "memory-region", 0);
+	rmem = mr ? of_reserved_mem_lookup(mr) : NULL;
+	of_node_put(mr);
+	KUNIT_ASSERT_NOT_NULL(test, rmem);
+	/* One pool, shared. */
+	KUNIT_EXPECT_NOT_NULL(test, devs[0]->dma_mem);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)devs[0]->dma_mem, (void *)devs[1]->dma_mem);
+
+	for (i = 0; i < 4; i++) {
+		for (d = 0; d < 2; d++) {
+			size_t size = (i + 1) * PAGE_SIZE;
+
+			b[d][i] = dma_alloc_coherent(devs[d], size, &h[d][i], GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, b[d][i]);
+			KUNIT_EXPECT_GE(test, (u64)h[d][i], (u64)rmem->base);
+			KUNIT_EXPECT_LE(test, (u64)h[d][i] + size,
+					(u64)rmem->base + rmem->size);
+			fill(b[d][i], size, 16 * d + i + 1);
+		}
+	}
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < 4; i++)
+			for (e = 0; e < 2; e++)
+				for (f = 0; f < 4; f++)
+					if (d != e || i != f)
+						KUNIT_EXPECT_FALSE(test,
+							overlaps(h[d][i], (i + 1) * PAGE_SIZE,
+								 h[e][f], (f + 1) * PAGE_SIZE));
+	for (d = 0; d < 2; d++) {
+		for (i = 0; i < 4; i++) {
+			KUNIT_EXPECT_TRUE(test, intact(b[d][i], (i + 1) * PAGE_SIZE,
+						       16 * d + i + 1));
+			dma_free_coherent(devs[d], (i + 1) * PAGE_SIZE, b[d][i], h[d][i]);
+		}
+	}
+}
+
+static struct kunit_case dma_coherent_test_cases[] = {
+	KUNIT_CASE(declare_and_release),
+	KUNIT_CASE(second_declare_is_ebusy),
+	KUNIT_CASE(alloc_through_dma_api),
+	KUNIT_CASE(alloc_is_zeroed),
+	KUNIT_CASE(exhaustion_returns_null),
+	KUNIT_CASE(too_large_fails),
+	KUNIT_CASE(foreign_pointer_not_claimed),
+	KUNIT_CASE(dt_shared_pool),
+	KUNIT_CASE(exact_size),
+	KUNIT_CASE(aligned_on_dma_address),
+	KUNIT_CASE(declare_bad_arguments),
+	KUNIT_CASE(declare_trims_partial_pages),
+	KUNIT_CASE(bad_sizes_change_nothing),
+	KUNIT_CASE(bad_free_interior_pointer),
+	KUNIT_CASE(bad_free_wrong_order),
+	KUNIT_CASE(bad_free_double),
+	KUNIT_CASE(release_with_live_buffers),
+	KUNIT_CASE_SLOW(concurrent_stress),
+	{}
+};
+
+static struct kunit_suite dma_coherent_test_suite = {
+	.name = "dma_coherent",
+	.test_cases = dma_coherent_test_cases,
+};
+kunit_test_suite(dma_coherent_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for per-device coherent DMA pools");
+MODULE_LICENSE("GPL");

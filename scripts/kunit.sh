@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build our overlaid 6.12 tree for one architecture with kunit.py and run
+# the KUnit suites under QEMU.  Exits non-zero on any failure or crash.
+#
+# Usage: scripts/kunit.sh ARCH [extra kunit.py arguments]
+#   ARCH: x86_64, arm64 or arm
+#   KDIR=dir, BASELINE=1: see scripts/prepare-tree.sh
+#   KUNITCONFIG=file: use another .kunitconfig (default kunit/ARCH.kunitconfig)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+arch=${1:?usage: kunit.sh ARCH}
+shift
+die() { echo "kunit: $*" >&2; exit 1; }
+
+if [ -n "${KDIR:-}" ]; then
+	src=$top/build/kdir-linux
+else
+	src=$top/build/linux
+fi
+suffix=
+[ "${BASELINE:-0}" = 1 ] && suffix=-baseline
+out=$top/build/out/$arch$suffix
+kunitconfig=${KUNITCONFIG:-$top/kunit/$arch.kunitconfig}
+[ -f "$kunitconfig" ] || die "no $kunitconfig: ARCH must be x86_64, arm64 or arm"
+
+"$top/scripts/prepare-tree.sh" "$src"
+
+# Region handed to dma_declare_coherent_memory() by the tests.
+args=(--kernel_args dma_coherent_kunit.size=0x1000000 --qemu_args "-smp 2")
+case "$arch" in
+x86_64)
+	# memremap() refuses System RAM: carve the region out with memmap=.
+	args+=(--kernel_args 'memmap=16M$0x30000000'
+	       --kernel_args dma_coherent_kunit.phys=0x30000000)
+	;;
+arm64|arm)
+	if [ "$arch" = arm64 ]; then
+		qemu=qemu-system-aarch64 cpu="-cpu max,pauth-impdef=on"
+		args+=(--cross_compile=aarch64-linux-gnu-)
+	else
+		qemu=qemu-system-arm cpu=
+		args+=(--cross_compile=arm-linux-gnueabihf-)
+	fi
+	mkdir -p "$out"
+	dtb=$out/virt-pools.dtb
+	# The tree QEMU itself would pass, for the same machine options
+	# kunit.py uses, plus our overlay.
+	$qemu -nodefaults -m 1024 -smp 2 $cpu -nographic \
+		-machine "virt,dumpdtb=$out/virt.dtb" >/dev/null 2>&1 ||
+		die "$qemu could not dump the virt machine's device tree"
+	dtc -q -@ -I dts -O dtb -o "$out/virt-pools.dtbo" "$top/kunit/virt-pools.dtso" ||
+		die "kunit/virt-pools.dtso does not compile"
+	fdtoverlay -i "$out/virt.dtb" -o "$dtb" "$out/virt-pools.dtbo" ||
+		die "kunit/virt-pools.dtso does not apply to QEMU's virt tree"
+	args+=(--qemu_args "-dtb $dtb"
+	       --kernel_args dma_coherent_kunit.phys=0x70000000)
+	;;
+*)
+	die "unknown ARCH '$arch' (x86_64, arm64 or arm)"
+	;;
+esac
+
+mkdir -p "$out"
+echo "kunit: $arch${suffix:+ (baseline: upstream coherent.c)} in $out"
+cd "$src"
+exec python3 tools/testing/kunit/kunit.py run --arch="$arch" \
+	--build_dir="$out" --kunitconfig="$kunitconfig" \
+	--jobs="$(nproc)" --timeout="${KUNIT_TIMEOUT:-900}" "${args[@]}" "$@"

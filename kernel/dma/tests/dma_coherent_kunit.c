@@ -285,7 +285,7 @@ static void aligned_on_dma_address(struct kunit *test)
 	size_t pages;
 
 	/* Start one page into the range: the pool base is only page aligned. */
-	declare_pool(test, &ctx, PAGE_SIZE, SZ_4M - PAGE_SIZE);
+	declare_pool(test, &ctx, PAGE_SIZE, SZ_8M - PAGE_SIZE);
 	if (!(ctx.dma & PAGE_SIZE))
 		kunit_skip(test, "reserved range is not aligned as expected");
 	b = kunit_kcalloc(test, max_pages + 1, sizeof(*b), GFP_KERNEL);
@@ -307,8 +307,8 @@ static void aligned_on_dma_address(struct kunit *test)
 					    (h[pages] + size - 1) / SZ_64K,
 					    "%zu pages at %pad cross 64 KiB",
 					    pages, &h[pages]);
-		/* Keep every other buffer so later ones land elsewhere. */
-		if (pages & 1) {
+		/* Keep every fourth buffer so later ones land elsewhere. */
+		if (pages % 4) {
 			dma_free_coherent(ctx.dev, size, b[pages], h[pages]);
 			b[pages] = NULL;
 		}
@@ -473,27 +473,35 @@ static void bad_free_wrong_order(struct kunit *test)
 static void bad_free_double(struct kunit *test)
 {
 	struct pool_ctx ctx;
-	dma_addr_t ha, hb;
-	void *a, *b;
+	dma_addr_t ha, hb, hc;
+	void *a, *b, *c;
 
-	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	/* Two pages: the second allocation round must reuse the first's. */
+	declare_pool(test, &ctx, 0, 2 * PAGE_SIZE);
 	a = dma_alloc_coherent(ctx.dev, 2 * PAGE_SIZE, &ha, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, a, ha);
-	/* Someone else gets the pages... */
-	b = dma_alloc_coherent(ctx.dev, 2 * PAGE_SIZE, &hb, GFP_KERNEL);
+	/* A plain double free is ignored. */
+	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, a, ha);
+
+	b = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &hb, GFP_KERNEL);
+	c = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &hc, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	fill(b, 2 * PAGE_SIZE, 0xbb);
-	if (hb != ha) {
-		dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, b, hb);
-		kunit_skip(test, "the pool did not reuse the freed pages");
-	}
-	/* ...and the stale free of the old owner must not release them. */
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	fill(b, PAGE_SIZE, 0xbb);
+	fill(c, PAGE_SIZE, 0xcc);
+	KUNIT_ASSERT_TRUE(test, ha == hb || ha == hc);
+
+	/* The stale free of the old two-page buffer must release neither. */
 	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, a, ha);
-	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, a, ha);
-	expect_live_untouched(test, &ctx, hb, 2 * PAGE_SIZE);
-	KUNIT_EXPECT_TRUE(test, intact(b, 2 * PAGE_SIZE, 0xbb));
-	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, b, hb);
+	a = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &ha, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_NULL_MSG(test, a, "a live page was handed out again");
+	if (a)
+		dma_free_coherent(ctx.dev, PAGE_SIZE, a, ha);
+	KUNIT_EXPECT_TRUE(test, intact(b, PAGE_SIZE, 0xbb));
+	KUNIT_EXPECT_TRUE(test, intact(c, PAGE_SIZE, 0xcc));
+	dma_free_coherent(ctx.dev, PAGE_SIZE, b, hb);
+	dma_free_coherent(ctx.dev, PAGE_SIZE, c, hc);
 }
 
 /* Releasing a pool with live buffers must not unmap them. */
@@ -516,6 +524,47 @@ static void release_with_live_buffers(struct kunit *test)
 	dma_free_coherent(ctx.dev, 3 * PAGE_SIZE, buf, h);
 	dma_release_coherent_memory(ctx.dev);
 	KUNIT_EXPECT_NULL(test, ctx.dev->dma_mem);
+}
+
+/*
+ * A pool declared with DMA_COHERENT_FALLBACK hands out generic memory once
+ * it is exhausted (the 4.x contract); the generic buffer is freed by the
+ * generic path because the pool does not claim it.
+ */
+static void fallback_pool(struct kunit *test)
+{
+#ifdef DMA_COHERENT_FALLBACK
+	struct pool_ctx ctx;
+	dma_addr_t h1, h2;
+	void *b1, *b2;
+
+	declare_pool(test, &ctx, 0, SZ_1M);
+	dma_release_coherent_memory(ctx.dev);
+	KUNIT_ASSERT_EQ(test, 0, dma_declare_coherent_memory_flags(ctx.dev, ctx.phys,
+				ctx.dma, 4 * PAGE_SIZE, DMA_COHERENT_FALLBACK));
+	b1 = dma_alloc_coherent(ctx.dev, 4 * PAGE_SIZE, &h1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b1);
+	KUNIT_EXPECT_TRUE(test, in_pool(&ctx, h1, 4 * PAGE_SIZE));
+	b2 = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &h2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, b2, "no fallback to generic memory");
+	KUNIT_EXPECT_FALSE(test, in_pool(&ctx, h2, PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, 0, dma_release_from_dev_coherent(ctx.dev, 0, b2));
+	fill(b2, PAGE_SIZE, 0x77);
+	dma_free_coherent(ctx.dev, PAGE_SIZE, b2, h2);
+	dma_free_coherent(ctx.dev, 4 * PAGE_SIZE, b1, h1);
+
+	/* The default stays exclusive. */
+	dma_release_coherent_memory(ctx.dev);
+	KUNIT_ASSERT_EQ(test, 0, dma_declare_coherent_memory(ctx.dev, ctx.phys,
+							     ctx.dma, PAGE_SIZE));
+	b1 = dma_alloc_coherent(ctx.dev, PAGE_SIZE, &h1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b1);
+	KUNIT_EXPECT_NULL(test, dma_alloc_coherent(ctx.dev, PAGE_SIZE, &h2,
+						   GFP_KERNEL | __GFP_NOWARN));
+	dma_free_coherent(ctx.dev, PAGE_SIZE, b1, h1);
+#else
+	kunit_skip(test, "no DMA_COHERENT_FALLBACK in this kernel");
+#endif
 }
 
 /* ---- concurrency ------------------------------------------------------ */
@@ -686,6 +735,58 @@ static void dt_shared_pool(struct kunit *test)
 	}
 }
 
+/*
+ * A device whose memory-region lists two pools gets both, tried in order;
+ * frees find the owning pool and a release detaches both.
+ */
+static void dt_two_pools(struct kunit *test)
+{
+	struct device_node *np, *mr;
+	struct reserved_mem *r[2];
+	unsigned long pages, i, n = 0;
+	struct device *dev;
+	dma_addr_t *h;
+	void **b;
+	int idx;
+
+	np = of_find_compatible_node(NULL, NULL, DT_COMPATIBLE "-multi");
+	if (!np)
+		kunit_skip(test, "needs a \"%s-multi\" node with two pools", DT_COMPATIBLE);
+	dev = new_device(test, "dma-coherent-kunit-multi");
+	device_set_node(dev, of_fwnode_handle(np));
+	for (idx = 0; idx < 2; idx++) {
+		mr = of_parse_phandle(np, "memory-region", idx);
+		r[idx] = mr ? of_reserved_mem_lookup(mr) : NULL;
+		of_node_put(mr);
+		KUNIT_ASSERT_NOT_NULL(test, r[idx]);
+		KUNIT_ASSERT_EQ_MSG(test, 0, of_reserved_mem_device_init_by_idx(dev, np, idx),
+				    "memory-region %d", idx);
+	}
+	of_node_put(np);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, rmem_release_action, dev));
+
+	/* Fill the first pool, then one more page must come from the second. */
+	pages = r[0]->size >> PAGE_SHIFT;
+	b = kunit_kcalloc(test, pages + 1, sizeof(*b), GFP_KERNEL);
+	h = kunit_kcalloc(test, pages + 1, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	for (i = 0; i <= pages; i++, n++) {
+		b[i] = dma_alloc_coherent(dev, PAGE_SIZE, &h[i], GFP_KERNEL);
+		if (!b[i])
+			break;
+		idx = i < pages ? 0 : 1;
+		KUNIT_EXPECT_GE_MSG(test, (u64)h[i], (u64)r[idx]->base, "page %lu", i);
+		KUNIT_EXPECT_LT_MSG(test, (u64)h[i], (u64)r[idx]->base + r[idx]->size,
+				    "page %lu", i);
+	}
+	KUNIT_EXPECT_EQ(test, n, pages + 1);
+	for (i = 0; i < n; i++)
+		dma_free_coherent(dev, PAGE_SIZE, b[i], h[i]);
+	of_reserved_mem_device_release(dev);
+	KUNIT_EXPECT_NULL(test, dev->dma_mem);
+}
+
 static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(declare_and_release),
 	KUNIT_CASE(second_declare_is_ebusy),
@@ -704,6 +805,8 @@ static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(bad_free_wrong_order),
 	KUNIT_CASE(bad_free_double),
 	KUNIT_CASE(release_with_live_buffers),
+	KUNIT_CASE(fallback_pool),
+	KUNIT_CASE(dt_two_pools),
 	KUNIT_CASE_SLOW(concurrent_stress),
 	{}
 };

@@ -1,0 +1,1138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-device coherent DMA memory pools.
+ *
+ * A pool is a physically contiguous range that platform code gives to one
+ * or more devices: dma_declare_coherent_memory(), a device-tree
+ * "shared-dma-pool" region, or the global pool (DMA_GLOBAL_POOL).
+ * dma_alloc_coherent() for such a device is served from its pools before
+ * any generic memory is touched.
+ *
+ * DOC: allocation rules
+ *
+ * - A request of n pages takes exactly n pages; the rest of its naturally
+ *   aligned block stays free for other requests.
+ * - The buffer's DMA address is aligned to PAGE_SIZE << get_order(size),
+ *   computed on the absolute DMA address, not relative to the pool start,
+ *   so a buffer of up to 64 KiB never crosses a 64 KiB boundary even when
+ *   the pool base is only page aligned.  Device-tree and global pools,
+ *   whose DMA address depends on the device, align on the physical
+ *   address.  A buffer larger than 1 MiB that cannot be placed at its
+ *   natural alignment is placed at 1 MiB alignment instead of failing
+ *   (CMA gives no more than that either).
+ * - Every free is checked: a pointer that is not the start of a live
+ *   buffer, a double free, or an order that does not match the buffer is
+ *   reported (WARN_ONCE, then a rate-limited message naming the pool and
+ *   the address) and changes nothing.
+ * - A pool with live buffers is never unmapped: its release is refused
+ *   with a warning and can be repeated once the buffers are freed.
+ *
+ * DOC: metadata and search
+ *
+ * Per pool page: one "used" bit and one "start" bit (first page of a live
+ * buffer).  A buffer runs from its start bit to the next start bit or
+ * free page, so its length is known at free time without a per-buffer
+ * record.  The bitmaps are indexed so that bit 0 of every word is aligned
+ * on the absolute address; the pages of the first and last word that lie
+ * outside the pool are marked used for good.
+ *
+ * Above the bitmap sits a summary tree of u8 nodes, one per pair of words
+ * and upwards (the words themselves are not stored).  A word's value is
+ * the largest request (in pages, at most BITS_PER_LONG) that fits in it at
+ * natural alignment; a node's value is the larger of its children's, or
+ * BITS_PER_LONG + h when its whole aligned block of 2^h words is free.
+ * An allocation walks from the root to a word (or to a free block of the
+ * needed order for multi-word requests), taking at every level the child
+ * with the smaller value that still fits (best fit); inside the word it
+ * prefers a position next to used pages.  A request whose need exceeds
+ * the root's value is refused at once.  Search and update cost
+ * O(log(pool pages)); the tree costs at most 0.5 bit per page, so the
+ * metadata is at most 2.5 bits per page.  Multi-word requests that the
+ * tree cannot place (no wholly free aligned block) fall back to a linear
+ * scan of the bitmap when enough pages are free.
+ *
+ * DOC: concurrency
+ *
+ * Each pool has one spinlock, taken with interrupts disabled, protecting
+ * the bitmaps, the tree, the counters and the list of attached devices.
+ * Buffers are zeroed outside it.  Declaring, attaching and releasing run
+ * in process context; as before, the caller makes sure no allocation for
+ * the device runs concurrently with its release.
+ */
+
+#define pr_fmt(fmt) "dma-coherent: " fmt
+
+#include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
+#include <linux/io.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
+
+#define WORD_PAGES	BITS_PER_LONG
+#define WORD_ORDER	ilog2(BITS_PER_LONG)
+
+/* Alignment given to big buffers that cannot be naturally aligned. */
+#define CAPPED_ALIGN_ORDER	get_order(SZ_1M)
+
+/**
+ * struct dma_coherent_stats - counters of a pool, under its lock
+ * @allocs:	buffers handed out
+ * @frees:	buffers freed
+ * @failures:	requests the pool could not satisfy
+ * @fallbacks:	requests passed on to generic memory (non-exclusive pools)
+ * @misuse:	bad frees that were refused
+ * @peak:	largest number of pages in use at once
+ */
+struct dma_coherent_stats {
+	unsigned long		allocs;
+	unsigned long		frees;
+	unsigned long		failures;
+	unsigned long		fallbacks;
+	unsigned long		misuse;
+	unsigned long		peak;
+};
+
+/**
+ * struct dma_coherent_user - a device attached to a pool
+ * @node:	entry in &dma_coherent_mem.users
+ * @dev:	the device
+ * @next:	the device's next pool, tried when this one is full
+ * @live:	buffers allocated through @dev minus those freed through it
+ * @release_pending: the device was released while @live was not zero
+ */
+struct dma_coherent_user {
+	struct list_head	node;
+	struct device		*dev;
+	struct dma_coherent_mem	*next;
+	long			live;
+	bool			release_pending;
+};
+
+/**
+ * struct dma_coherent_mem - a coherent memory pool
+ * @virt_base:	CPU address of the first page
+ * @device_base: DMA address of the first page (declared pools)
+ * @pfn_base:	page frame of the first page
+ * @pages:	number of pages
+ * @off:	bitmap index of the first page
+ * @nbits:	@off + @pages
+ * @abs0:	absolute page number (DMA address >> PAGE_SHIFT, truncated) of
+ *		bitmap index 0, for alignment
+ * @used:	bit set for every allocated page and for the padding
+ * @start:	bit set for the first page of every live buffer
+ * @tree:	summary tree, heap order, 1 << @levels bytes
+ * @levels:	level of the root; leaves are words, 1 << @levels of them
+ * @vbase:	tree leaf of bitmap word 0
+ * @root_merges: the root's span is aligned, so it can be wholly free
+ * @free:	free pages
+ * @live:	live buffers
+ * @stats:	counters
+ * @users:	attached devices (&struct dma_coherent_user)
+ * @lock:	protects @used, @start, @tree, @free, @live, @stats and @users
+ * @name:	name used in messages
+ * @use_dev_dma_pfn_offset: DMA address comes from the device's offset
+ * @declared:	created by dma_declare_coherent_memory(), freed on release
+ * @fallback:	an exhausted pool lets the caller use generic memory
+ */
+struct dma_coherent_mem {
+	void			*virt_base;
+	dma_addr_t		device_base;
+	unsigned long		pfn_base;
+	unsigned long		pages;
+	unsigned long		off;
+	unsigned long		nbits;
+	unsigned long		abs0;
+	unsigned long		*used;
+	unsigned long		*start;
+	u8			*tree;
+	unsigned int		levels;
+	unsigned long		vbase;
+	bool			root_merges;
+	unsigned long		free;
+	unsigned long		live;
+	struct dma_coherent_stats stats;
+	struct list_head	users;
+	spinlock_t		lock;
+	const char		*name;
+	bool			use_dev_dma_pfn_offset;
+	bool			declared;
+	bool			fallback;
+};
+
+/* Bit k set at every multiple of 1 << order, order 0..WORD_ORDER. */
+static const unsigned long align_masks[] = {
+	~0UL, ~0UL / 0x3, ~0UL / 0xf, ~0UL / 0xff, ~0UL / 0xffff,
+#if BITS_PER_LONG == 64
+	~0UL / 0xffffffffUL,
+#endif
+	1UL,
+};
+
+/* Order of a buffer of @n pages, as get_order() gives for its size. */
+static unsigned int pages_order(unsigned long n)
+{
+	return n <= 1 ? 0 : fls_long(n - 1);
+}
+
+/* Positions where @n (>= 1) consecutive bits of @x start, all set. */
+static unsigned long runs_of(unsigned long x, unsigned int n)
+{
+	unsigned int have = 1, step;
+
+	while (have < n) {
+		step = min(have, n - have);
+		x &= x >> step;
+		have += step;
+	}
+	return x;
+}
+
+/* Largest request, in pages, that fits naturally aligned in one word. */
+static unsigned int word_maxfit(unsigned long used)
+{
+	unsigned long f = ~used, blocks = f, next, tail;
+	unsigned int b, lo, hi, mid;
+
+	if (!used)
+		return WORD_PAGES;
+	if (!f)
+		return 0;
+	/* b: largest order with a wholly free aligned block; at its positions. */
+	for (b = 0; b < WORD_ORDER - 1; b++) {
+		next = blocks & (blocks >> (1UL << b)) & align_masks[b + 1];
+		if (!next)
+			break;
+		blocks = next;
+	}
+	/*
+	 * More than 1 << b pages fit only at a (b + 1)-aligned position whose
+	 * first half is free; find the longest free run after such a half.
+	 */
+	tail = (blocks & align_masks[b + 1]) << (1UL << b);
+	lo = 0;
+	hi = (1U << b) - 1;
+	while (lo < hi) {
+		mid = (lo + hi + 1) / 2;
+		if (runs_of(f, mid) & tail)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return (1U << b) + lo;
+}
+
+/* Offset in a word for @n pages of @order; the word must have room. */
+static unsigned int word_place(unsigned long used, unsigned int n,
+			       unsigned int order)
+{
+	unsigned long fit, tight;
+
+	if (n == WORD_PAGES)
+		return 0;
+	fit = runs_of(~used, n) & align_masks[order];
+	/* Prefer a position with a used page or the word edge on a side. */
+	tight = fit & ((used << 1) | 1UL | (used >> n) | (1UL << (WORD_PAGES - n)));
+	return __ffs(tight ? tight : fit);
+}
+
+/* Set or clear @n bits from @start; unsigned long throughout. */
+static void bits_assign(unsigned long *map, unsigned long start,
+			unsigned long n, bool set)
+{
+	unsigned long *p = map + BIT_WORD(start);
+	unsigned long mask = BITMAP_FIRST_WORD_MASK(start);
+	unsigned long end = start + n;
+
+	while (n) {
+		if (BIT_WORD(start) == BIT_WORD(end - 1))
+			mask &= BITMAP_LAST_WORD_MASK(end);
+		if (set)
+			*p |= mask;
+		else
+			*p &= ~mask;
+		n -= min(n, BITS_PER_LONG - start % BITS_PER_LONG);
+		start = round_up(start + 1, BITS_PER_LONG);
+		mask = ~0UL;
+		p++;
+	}
+}
+
+static unsigned int leaf_value(const struct dma_coherent_mem *mem,
+			       unsigned long leaf)
+{
+	unsigned long w = leaf - mem->vbase;
+
+	if (leaf < mem->vbase || w >= BITS_TO_LONGS(mem->nbits))
+		return 0;
+	return word_maxfit(mem->used[w]);
+}
+
+/* Value of tree node @i at level @h (>= 1) from its children. */
+static unsigned int node_value(const struct dma_coherent_mem *mem,
+			       unsigned long i, unsigned int h)
+{
+	unsigned int full = WORD_PAGES + h - 1, a, b;
+
+	if (h == 1) {
+		unsigned long leaf = 2 * i - (1UL << mem->levels);
+
+		a = leaf_value(mem, leaf);
+		b = leaf_value(mem, leaf + 1);
+	} else {
+		a = mem->tree[2 * i];
+		b = mem->tree[2 * i + 1];
+	}
+	if (a == full && b == full && (h < mem->levels || mem->root_merges))
+		return full + 1;
+	return max(a, b);
+}
+
+/* Recompute the tree above bitmap words @first..@last. */
+static void tree_update(struct dma_coherent_mem *mem, unsigned long first,
+			unsigned long last)
+{
+	unsigned long lo = (first + mem->vbase + (1UL << mem->levels)) >> 1;
+	unsigned long hi = (last + mem->vbase + (1UL << mem->levels)) >> 1;
+	unsigned int h, v;
+	unsigned long i;
+	bool changed;
+
+	for (h = 1; h <= mem->levels; h++, lo >>= 1, hi >>= 1) {
+		changed = false;
+		for (i = lo; i <= hi; i++) {
+			v = node_value(mem, i, h);
+			if (mem->tree[i] != v) {
+				mem->tree[i] = v;
+				changed = true;
+			}
+		}
+		if (!changed)
+			break;
+	}
+}
+
+/*
+ * Find room for @n pages of @order with the tree: returns the bitmap index
+ * or -1.  Bounded by the tree height.
+ */
+static long pool_find(const struct dma_coherent_mem *mem, unsigned long n,
+		      unsigned int order)
+{
+	unsigned int need, stop, h = mem->levels, a, b;
+	unsigned long i = 1, leaf;
+
+	if (n <= WORD_PAGES) {
+		need = n;
+		stop = 0;
+	} else {
+		stop = order - WORD_ORDER;
+		if (stop > mem->levels)
+			return -1;
+		need = WORD_PAGES + stop;
+	}
+	if (mem->tree[1] < need)
+		return -1;
+
+	for (; h > stop; h--) {
+		if (h == 1) {
+			leaf = 2 * i - (1UL << mem->levels);
+			a = leaf_value(mem, leaf);
+			b = leaf_value(mem, leaf + 1);
+		} else {
+			a = mem->tree[2 * i];
+			b = mem->tree[2 * i + 1];
+		}
+		i *= 2;
+		if (a < need || (b >= need && b < a))
+			i++;
+	}
+	leaf = (i << h) - (1UL << mem->levels) - mem->vbase;
+	if (h)
+		return leaf * WORD_PAGES;
+	return leaf * WORD_PAGES + word_place(mem->used[leaf], n, order);
+}
+
+/* Linear scan for multi-word requests the tree could not place. */
+static long pool_find_slow(const struct dma_coherent_mem *mem,
+			   unsigned long n, unsigned int order)
+{
+	unsigned long mask, idx;
+
+	if (n > UINT_MAX || mem->free < n)
+		return -1;
+	for (;;) {
+		mask = (1UL << order) - 1;
+		idx = bitmap_find_next_zero_area_off(mem->used, mem->nbits, 0, n,
+						     mask, mem->abs0 & mask);
+		if (idx + n <= mem->nbits)
+			return idx;
+		if (order <= (unsigned int)CAPPED_ALIGN_ORDER)
+			return -1;
+		order = CAPPED_ALIGN_ORDER;
+	}
+}
+
+static struct dma_coherent_user *pool_user(struct dma_coherent_mem *mem,
+					   struct device *dev)
+{
+	struct dma_coherent_user *u;
+
+	list_for_each_entry(u, &mem->users, node)
+		if (u->dev == dev)
+			return u;
+	return NULL;
+}
+
+static inline dma_addr_t dma_get_device_base(struct device *dev,
+					     struct dma_coherent_mem *mem)
+{
+	if (mem->use_dev_dma_pfn_offset)
+		return phys_to_dma(dev, PFN_PHYS(mem->pfn_base));
+	return mem->device_base;
+}
+
+/*
+ * Allocate from one pool.  Returns the CPU address or NULL; *@next is set
+ * to the device's next pool.
+ */
+static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
+			ssize_t size, dma_addr_t *dma_handle,
+			struct dma_coherent_mem **next)
+{
+	struct dma_coherent_user *u;
+	unsigned long n, flags, page;
+	unsigned int order;
+	long idx = -1;
+	void *ret;
+
+	*next = NULL;
+	if (size <= 0)
+		return NULL;
+	n = PAGE_ALIGN((size_t)size) >> PAGE_SHIFT;
+	order = pages_order(n);
+
+	spin_lock_irqsave(&mem->lock, flags);
+	u = dev ? pool_user(mem, dev) : NULL;
+	if (u)
+		*next = u->next;
+	if (n <= mem->pages) {
+		idx = pool_find(mem, n, order);
+		if (idx < 0 && n > WORD_PAGES)
+			idx = pool_find_slow(mem, n, order);
+	}
+	if (idx < 0) {
+		mem->stats.failures++;
+		spin_unlock_irqrestore(&mem->lock, flags);
+		return NULL;
+	}
+	bits_assign(mem->used, idx, n, true);
+	__set_bit(idx, mem->start);
+	tree_update(mem, BIT_WORD(idx), BIT_WORD(idx + n - 1));
+	mem->free -= n;
+	mem->live++;
+	mem->stats.allocs++;
+	mem->stats.peak = max(mem->stats.peak, mem->pages - mem->free);
+	if (u)
+		u->live++;
+	spin_unlock_irqrestore(&mem->lock, flags);
+
+	page = idx - mem->off;
+	ret = mem->virt_base + ((size_t)page << PAGE_SHIFT);
+	*dma_handle = dma_get_device_base(dev, mem) + ((dma_addr_t)page << PAGE_SHIFT);
+	memset(ret, 0, n << PAGE_SHIFT);
+	return ret;
+}
+
+static bool pool_owns(const struct dma_coherent_mem *mem, const void *vaddr)
+{
+	return vaddr >= mem->virt_base &&
+	       (unsigned long)(vaddr - mem->virt_base) >> PAGE_SHIFT < mem->pages;
+}
+
+static void pool_report(struct dma_coherent_mem *mem, struct device *dev,
+			const void *vaddr, int order, const char *what)
+{
+	dma_addr_t dma = mem->device_base + (vaddr - mem->virt_base);
+
+	WARN_ONCE(1, "dma-coherent: pool %s: bad free (%s)\n", mem->name, what);
+	if (dev)
+		dev_warn_ratelimited(dev, "coherent pool %s: free of %pad (order %d): %s; ignored\n",
+				     mem->name, &dma, order, what);
+	else
+		pr_warn_ratelimited("pool %s: free of %pad (order %d): %s; ignored\n",
+				    mem->name, &dma, order, what);
+}
+
+/* Release a buffer of @mem, which owns @vaddr; misuse changes nothing. */
+static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
+		      int order, void *vaddr)
+{
+	unsigned long offset = vaddr - mem->virt_base;
+	unsigned long idx = (offset >> PAGE_SHIFT) + mem->off;
+	unsigned long limit = mem->nbits, end, n = 0, flags;
+	struct dma_coherent_user *u;
+	const char *what = NULL;
+
+	spin_lock_irqsave(&mem->lock, flags);
+	if (offset & ~PAGE_MASK) {
+		what = "not page aligned";
+	} else if (!test_bit(idx, mem->start)) {
+		what = test_bit(idx, mem->used) ? "inside a live buffer" :
+						  "not allocated (double free?)";
+	} else if (order < 0 || order >= BITS_PER_LONG - 1) {
+		what = "impossible order";
+	} else {
+		/* Look one page past what @order allows, no further. */
+		if (limit - idx > (1UL << order) + 1)
+			limit = idx + (1UL << order) + 1;
+		end = min(find_next_bit(mem->start, limit, idx + 1),
+			  find_next_zero_bit(mem->used, limit, idx + 1));
+		n = end - idx;
+		if (pages_order(n) != order)
+			what = "order does not match the buffer";
+	}
+	if (what) {
+		mem->stats.misuse++;
+		spin_unlock_irqrestore(&mem->lock, flags);
+		pool_report(mem, dev, vaddr, order, what);
+		return;
+	}
+	bits_assign(mem->used, idx, n, false);
+	__clear_bit(idx, mem->start);
+	tree_update(mem, BIT_WORD(idx), BIT_WORD(idx + n - 1));
+	mem->free += n;
+	mem->live--;
+	mem->stats.frees++;
+	u = dev ? pool_user(mem, dev) : NULL;
+	if (u)
+		u->live--;
+	spin_unlock_irqrestore(&mem->lock, flags);
+}
+
+static int pool_mmap(struct dma_coherent_mem *mem, struct vm_area_struct *vma,
+		     void *vaddr, size_t size, int *ret)
+{
+	unsigned long offset = vaddr - mem->virt_base;
+	unsigned long first = offset >> PAGE_SHIFT;
+	unsigned long pgoff = vma->vm_pgoff, count, user_count, idx, flags;
+	bool live;
+
+	*ret = -ENXIO;
+	if (size > ((size_t)mem->pages << PAGE_SHIFT) - offset)
+		return 1;
+	count = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	user_count = vma_pages(vma);
+	if (pgoff >= count || user_count > count - pgoff)
+		return 1;
+
+	/* Only pages of live buffers are ever mapped to user space. */
+	idx = mem->off + first + pgoff;
+	spin_lock_irqsave(&mem->lock, flags);
+	live = find_next_zero_bit(mem->used, idx + user_count, idx) == idx + user_count;
+	spin_unlock_irqrestore(&mem->lock, flags);
+	if (!live) {
+		pr_warn_ratelimited("pool %s: mmap of pages that are not allocated refused\n",
+				    mem->name);
+		return 1;
+	}
+	*ret = remap_pfn_range(vma, vma->vm_start, mem->pfn_base + first + pgoff,
+			       user_count << PAGE_SHIFT, vma->vm_page_prot);
+	return 1;
+}
+
+/* Does [start, start + len) wrap around @max? */
+static bool range_wraps(u64 start, u64 len, u64 max)
+{
+	return start > max || len - 1 > max - start;
+}
+
+static void pool_destroy(struct dma_coherent_mem *mem)
+{
+	memunmap(mem->virt_base);
+	kvfree(mem->used);
+	kvfree(mem->start);
+	kvfree(mem->tree);
+	kfree(mem->name);
+	kfree(mem);
+}
+
+static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
+					    dma_addr_t device_addr, size_t size,
+					    bool use_dma_pfn_offset,
+					    const char *name)
+{
+	struct dma_coherent_mem *mem;
+	unsigned long head, pages, nwords, s;
+	u64 align_pfn, w0;
+
+	if (!size) {
+		pr_err("%s: empty pool\n", name);
+		return ERR_PTR(-EINVAL);
+	}
+	if (range_wraps(phys_addr, size, PHYS_ADDR_MAX) ||
+	    range_wraps(device_addr, size, (dma_addr_t)~0)) {
+		pr_err("%s: %pa + %#zx wraps around the address space\n",
+		       name, &phys_addr, size);
+		return ERR_PTR(-EINVAL);
+	}
+	if ((phys_addr ^ device_addr) & ~PAGE_MASK) {
+		pr_err("%s: physical %pa and DMA %pad differ within a page\n",
+		       name, &phys_addr, &device_addr);
+		return ERR_PTR(-EINVAL);
+	}
+	/* Only whole pages inside the range are ever handed out. */
+	head = offset_in_page(-(unsigned long)offset_in_page(phys_addr));
+	pages = size > head ? (size - head) >> PAGE_SHIFT : 0;
+	if (!pages) {
+		pr_err("%s: %pa + %#zx holds no whole page\n", name, &phys_addr, size);
+		return ERR_PTR(-EINVAL);
+	}
+	if (head || (size - head) & ~PAGE_MASK)
+		pr_warn("%s: %pa + %#zx is not whole pages; using the %lu whole pages inside\n",
+			name, &phys_addr, size, pages);
+	phys_addr += head;
+	device_addr += head;
+
+	mem = kzalloc(sizeof(*mem), GFP_KERNEL);
+	if (!mem)
+		return ERR_PTR(-ENOMEM);
+	mem->name = kstrdup(name, GFP_KERNEL);
+	if (!mem->name)
+		goto err_free;
+
+	align_pfn = use_dma_pfn_offset ? PHYS_PFN(phys_addr) :
+					 (u64)device_addr >> PAGE_SHIFT;
+	mem->off = align_pfn & (WORD_PAGES - 1);
+	mem->nbits = mem->off + pages;
+	mem->abs0 = align_pfn - mem->off;
+	nwords = BITS_TO_LONGS(mem->nbits);
+	/* Smallest aligned block size, in words, of which two cover the pool. */
+	w0 = align_pfn >> WORD_ORDER;
+	for (s = 0; ((w0 + nwords - 1) >> s) - (w0 >> s) > 1; s++)
+		;
+	mem->levels = s + 1;
+	mem->vbase = w0 & ((1ULL << s) - 1);
+	mem->root_merges = !((w0 >> s) & 1);
+
+	mem->used = kvcalloc(nwords, sizeof(long), GFP_KERNEL);
+	mem->start = kvcalloc(nwords, sizeof(long), GFP_KERNEL);
+	mem->tree = kvzalloc(1UL << mem->levels, GFP_KERNEL);
+	if (!mem->used || !mem->start || !mem->tree)
+		goto err_free;
+
+	mem->virt_base = memremap(phys_addr, pages << PAGE_SHIFT, MEMREMAP_WC);
+	if (!mem->virt_base) {
+		pr_err("%s: cannot map %pa + %#lx\n", name, &phys_addr,
+		       pages << PAGE_SHIFT);
+		kfree(mem->name);
+		kvfree(mem->used);
+		kvfree(mem->start);
+		kvfree(mem->tree);
+		kfree(mem);
+		return ERR_PTR(-EINVAL);
+	}
+
+	mem->device_base = device_addr;
+	mem->pfn_base = PHYS_PFN(phys_addr);
+	mem->pages = pages;
+	mem->free = pages;
+	mem->use_dev_dma_pfn_offset = use_dma_pfn_offset;
+	INIT_LIST_HEAD(&mem->users);
+	spin_lock_init(&mem->lock);
+
+	/* Pages of the first and last word outside the pool: never free. */
+	bits_assign(mem->used, 0, mem->off, true);
+	bits_assign(mem->used, mem->nbits, nwords * WORD_PAGES - mem->nbits, true);
+	for (s = (1UL << mem->levels) - 1; s >= 1; s--)
+		mem->tree[s] = node_value(mem, s, mem->levels - ilog2(s));
+	return mem;
+
+err_free:
+	kfree(mem->name);
+	kvfree(mem->used);
+	kvfree(mem->start);
+	kvfree(mem->tree);
+	kfree(mem);
+	pr_err("%s: no memory for the pool's metadata (%lu pages)\n", name, pages);
+	return ERR_PTR(-ENOMEM);
+}
+
+/*
+ * Attach @dev to @mem.  With @chain, a device that already has pools gets
+ * @mem as its last one; otherwise it must have none.
+ */
+static int pool_attach(struct device *dev, struct dma_coherent_mem *mem,
+		       bool chain)
+{
+	struct dma_coherent_mem *last, *next;
+	struct dma_coherent_user *u, *lu;
+	unsigned long flags;
+	int ret = 0;
+
+	if (!dev)
+		return -ENODEV;
+	if (dev->dma_mem && !chain)
+		return -EBUSY;
+
+	/* Attached already: fine only if it was released with live buffers. */
+	spin_lock_irqsave(&mem->lock, flags);
+	u = pool_user(mem, dev);
+	if (u) {
+		ret = u->release_pending ? 0 : -EBUSY;
+		u->release_pending = false;
+	}
+	spin_unlock_irqrestore(&mem->lock, flags);
+	if (u)
+		return ret;
+
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	u->dev = dev;
+
+	/* Append @mem to the device's chain of pools. */
+	for (last = dev->dma_mem; last; last = next) {
+		spin_lock_irqsave(&last->lock, flags);
+		lu = pool_user(last, dev);
+		next = lu ? lu->next : NULL;
+		if (lu && !next)
+			lu->next = mem;
+		spin_unlock_irqrestore(&last->lock, flags);
+	}
+	spin_lock_irqsave(&mem->lock, flags);
+	list_add_tail(&u->node, &mem->users);
+	spin_unlock_irqrestore(&mem->lock, flags);
+	if (!dev->dma_mem)
+		dev->dma_mem = mem;
+	return 0;
+}
+
+/*
+ * Detach @dev from @mem unless buffers allocated through it are live.
+ * Returns true when detached.
+ */
+static bool pool_detach(struct device *dev, struct dma_coherent_mem *mem)
+{
+	struct dma_coherent_user *u, *pu;
+	struct dma_coherent_mem *p, *next;
+	unsigned long flags;
+	long live;
+
+	spin_lock_irqsave(&mem->lock, flags);
+	u = pool_user(mem, dev);
+	live = u ? u->live : 0;
+	if (u && live > 0)
+		u->release_pending = true;
+	else if (u)
+		list_del(&u->node);
+	spin_unlock_irqrestore(&mem->lock, flags);
+	if (!u)
+		return true;
+	if (live > 0) {
+		dev_warn(dev, "coherent pool %s: %ld buffers still allocated, keeping it attached\n",
+			 mem->name, live);
+		return false;
+	}
+
+	/* Unlink @mem from the device's chain of pools. */
+	if (dev->dma_mem == mem)
+		dev->dma_mem = u->next;
+	for (p = dev->dma_mem; p; p = next) {
+		spin_lock_irqsave(&p->lock, flags);
+		pu = pool_user(p, dev);
+		next = pu ? pu->next : NULL;
+		if (next == mem)
+			pu->next = u->next;
+		spin_unlock_irqrestore(&p->lock, flags);
+	}
+	kfree(u);
+	return true;
+}
+
+static struct dma_coherent_mem *pool_next(struct dma_coherent_mem *mem,
+					  struct device *dev)
+{
+	struct dma_coherent_user *u;
+	struct dma_coherent_mem *next;
+	unsigned long flags;
+
+	spin_lock_irqsave(&mem->lock, flags);
+	u = pool_user(mem, dev);
+	next = u ? u->next : NULL;
+	spin_unlock_irqrestore(&mem->lock, flags);
+	return next;
+}
+
+/**
+ * dma_declare_coherent_memory_flags() - give a device a coherent pool
+ * @dev:	device that gets the pool
+ * @phys_addr:	CPU physical address of the memory (it is memremap()ed)
+ * @device_addr: DMA address the device uses for @phys_addr
+ * @size:	size of the range in bytes
+ * @flags:	0, or %DMA_COHERENT_FALLBACK: once the pool is exhausted,
+ *		dma_alloc_coherent() falls back to generic memory
+ *
+ * Only whole pages inside [@phys_addr, @phys_addr + @size) are handed out;
+ * a range that is not page aligned is trimmed with a warning.  This shall
+ * only be used from platform code.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 on success; -EINVAL for an empty, wrapping or unmappable
+ * range; -EBUSY when @dev already has a pool; -ENOMEM.
+ */
+int dma_declare_coherent_memory_flags(struct device *dev, phys_addr_t phys_addr,
+				      dma_addr_t device_addr, size_t size,
+				      unsigned int flags)
+{
+	struct dma_coherent_mem *mem;
+	int ret;
+
+	if (!dev)
+		return -ENODEV;
+	if (dev->dma_mem) {
+		dev_err(dev, "already has a coherent pool\n");
+		return -EBUSY;
+	}
+	if (flags & ~DMA_COHERENT_FALLBACK) {
+		dev_err(dev, "unknown coherent pool flags %#x\n", flags);
+		return -EINVAL;
+	}
+	mem = pool_create(phys_addr, device_addr, size, false, dev_name(dev));
+	if (IS_ERR(mem))
+		return PTR_ERR(mem);
+	mem->declared = true;
+	mem->fallback = flags & DMA_COHERENT_FALLBACK;
+	ret = pool_attach(dev, mem, false);
+	if (ret)
+		pool_destroy(mem);
+	return ret;
+}
+
+/**
+ * dma_declare_coherent_memory() - give a device an exclusive coherent pool
+ * @dev:	device that gets the pool
+ * @phys_addr:	CPU physical address of the memory (it is memremap()ed)
+ * @device_addr: DMA address the device uses for @phys_addr
+ * @size:	size of the range in bytes
+ *
+ * As dma_declare_coherent_memory_flags() with no flags: when the pool is
+ * exhausted, dma_alloc_coherent() returns NULL.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 on success or a negative errno.
+ */
+int dma_declare_coherent_memory(struct device *dev, phys_addr_t phys_addr,
+				dma_addr_t device_addr, size_t size)
+{
+	return dma_declare_coherent_memory_flags(dev, phys_addr, device_addr,
+						 size, 0);
+}
+
+/**
+ * dma_release_coherent_memory() - take a device's coherent pools away
+ * @dev:	device whose pools are released
+ *
+ * Pools made by dma_declare_coherent_memory() are unmapped and freed;
+ * device-tree pools are only detached.  A pool that still has live
+ * buffers is kept, with a warning giving their number, so that they stay
+ * valid and can be freed; call this again after freeing them.
+ *
+ * Context: process context, may sleep.
+ */
+void dma_release_coherent_memory(struct device *dev)
+{
+	struct dma_coherent_mem *mem, *next;
+	unsigned long flags, live, used;
+
+	if (!dev)
+		return;
+	for (mem = dev->dma_mem; mem; mem = next) {
+		next = pool_next(mem, dev);
+		if (!mem->declared) {
+			pool_detach(dev, mem);
+			continue;
+		}
+		spin_lock_irqsave(&mem->lock, flags);
+		live = mem->live;
+		used = mem->pages - mem->free;
+		spin_unlock_irqrestore(&mem->lock, flags);
+		if (live) {
+			dev_warn(dev, "coherent pool %s: %lu pages in %lu buffers still allocated, not released\n",
+				 mem->name, used, live);
+			continue;
+		}
+		if (pool_detach(dev, mem))
+			pool_destroy(mem);
+	}
+}
+
+/**
+ * dma_alloc_from_dev_coherent() - allocate memory from a device's pools
+ * @dev:	device from which we allocate memory
+ * @size:	size of requested memory area
+ * @dma_handle:	filled with the DMA address of the buffer
+ * @ret:	filled with the CPU address of the buffer, or NULL
+ *
+ * Tries the device's pools in order.  Only for the DMA core's
+ * dma_alloc_coherent() path.
+ *
+ * Context: any context; the pools' locks are taken with IRQs disabled.
+ * Return: 0 if dma_alloc_coherent() should continue with generic memory
+ * (no pool, or every pool is exhausted and allows fallback), non-zero if
+ * it should return *@ret (NULL when the pools are exhausted or @size is
+ * not positive).
+ */
+int dma_alloc_from_dev_coherent(struct device *dev, ssize_t size,
+				dma_addr_t *dma_handle, void **ret)
+{
+	struct dma_coherent_mem *mem = dev ? dev->dma_mem : NULL, *next;
+	bool fallback = true;
+	unsigned long flags;
+
+	if (!mem)
+		return 0;
+	for (*ret = NULL; mem && size > 0; mem = next) {
+		*ret = pool_alloc(dev, mem, size, dma_handle, &next);
+		if (*ret)
+			return 1;
+		fallback &= mem->fallback;
+	}
+	if (fallback && size > 0) {
+		mem = dev->dma_mem;
+		spin_lock_irqsave(&mem->lock, flags);
+		mem->stats.fallbacks++;
+		spin_unlock_irqrestore(&mem->lock, flags);
+		return 0;
+	}
+	return 1;
+}
+
+/**
+ * dma_release_from_dev_coherent() - free memory to a device's pools
+ * @dev:	device from which the memory was allocated
+ * @order:	get_order() of the buffer's size
+ * @vaddr:	CPU address of the buffer
+ *
+ * A pointer inside a pool that is not the start of a live buffer of
+ * @order is reported and ignored.
+ *
+ * Context: any context.
+ * Return: 1 if @vaddr lies in one of the device's pools (the caller is
+ * done), 0 if the caller should free it as generic memory.
+ */
+int dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr)
+{
+	struct dma_coherent_mem *mem;
+
+	for (mem = dev ? dev->dma_mem : NULL; mem; mem = pool_next(mem, dev)) {
+		if (pool_owns(mem, vaddr)) {
+			pool_free(dev, mem, order, vaddr);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/**
+ * dma_mmap_from_dev_coherent() - map a pool buffer to user space
+ * @dev:	device from which the memory was allocated
+ * @vma:	vm_area for the userspace memory
+ * @vaddr:	CPU address returned by dma_alloc_from_dev_coherent()
+ * @size:	size of the buffer
+ * @ret:	result from remap_pfn_range(), or -ENXIO when the range is
+ *		outside the pool or not allocated
+ *
+ * Context: process context.
+ * Return: 1 if @vaddr belongs to one of the device's pools and the caller
+ * should return *@ret, 0 if it should map generic memory.
+ */
+int dma_mmap_from_dev_coherent(struct device *dev, struct vm_area_struct *vma,
+			       void *vaddr, size_t size, int *ret)
+{
+	struct dma_coherent_mem *mem;
+
+	for (mem = dev ? dev->dma_mem : NULL; mem; mem = pool_next(mem, dev))
+		if (pool_owns(mem, vaddr))
+			return pool_mmap(mem, vma, vaddr, size, ret);
+	return 0;
+}
+
+#ifdef CONFIG_DMA_GLOBAL_POOL
+static struct dma_coherent_mem *dma_coherent_default_memory __ro_after_init;
+
+/**
+ * dma_alloc_from_global_coherent() - allocate from the global pool
+ * @dev:	device the buffer is for (its DMA offset is applied)
+ * @size:	size of the buffer
+ * @dma_handle:	filled with the DMA address of the buffer
+ *
+ * Context: any context.
+ * Return: the CPU address of the buffer, or NULL.
+ */
+void *dma_alloc_from_global_coherent(struct device *dev, ssize_t size,
+				     dma_addr_t *dma_handle)
+{
+	struct dma_coherent_mem *next;
+
+	if (!dma_coherent_default_memory)
+		return NULL;
+	return pool_alloc(dev, dma_coherent_default_memory, size, dma_handle,
+			  &next);
+}
+
+/**
+ * dma_release_from_global_coherent() - free a global pool buffer
+ * @order:	get_order() of the buffer's size
+ * @vaddr:	CPU address of the buffer
+ *
+ * Context: any context.
+ * Return: 1 if @vaddr lies in the global pool, 0 otherwise.
+ */
+int dma_release_from_global_coherent(int order, void *vaddr)
+{
+	struct dma_coherent_mem *mem = dma_coherent_default_memory;
+
+	if (!mem || !pool_owns(mem, vaddr))
+		return 0;
+	pool_free(NULL, mem, order, vaddr);
+	return 1;
+}
+
+/**
+ * dma_mmap_from_global_coherent() - map a global pool buffer to user space
+ * @vma:	vm_area for the userspace memory
+ * @vaddr:	CPU address of the buffer
+ * @size:	size of the buffer
+ * @ret:	result from remap_pfn_range(), or -ENXIO
+ *
+ * Context: process context.
+ * Return: 1 if @vaddr lies in the global pool, 0 otherwise.
+ */
+int dma_mmap_from_global_coherent(struct vm_area_struct *vma, void *vaddr,
+				  size_t size, int *ret)
+{
+	struct dma_coherent_mem *mem = dma_coherent_default_memory;
+
+	if (!mem || !pool_owns(mem, vaddr))
+		return 0;
+	return pool_mmap(mem, vma, vaddr, size, ret);
+}
+
+/**
+ * dma_init_global_coherent() - set up the global pool
+ * @phys_addr:	physical address of the memory
+ * @size:	size in bytes
+ *
+ * Context: process context, at boot.
+ * Return: 0 or a negative errno.
+ */
+int dma_init_global_coherent(phys_addr_t phys_addr, size_t size)
+{
+	struct dma_coherent_mem *mem;
+
+	mem = pool_create(phys_addr, phys_addr, size, true, "global");
+	if (IS_ERR(mem))
+		return PTR_ERR(mem);
+	dma_coherent_default_memory = mem;
+	pr_info("default coherent area is set\n");
+	return 0;
+}
+#endif /* CONFIG_DMA_GLOBAL_POOL */
+
+#ifdef CONFIG_OF_RESERVED_MEM
+#include <linux/of.h>
+#include <linux/of_fdt.h>
+#include <linux/of_reserved_mem.h>
+
+#ifdef CONFIG_DMA_GLOBAL_POOL
+static phys_addr_t dma_reserved_default_memory_base __initdata;
+static phys_addr_t dma_reserved_default_memory_size __initdata;
+#endif
+
+/* Serialises the lazy creation of device-tree pools. */
+static DEFINE_MUTEX(rmem_dma_lock);
+
+static int rmem_dma_device_init(struct reserved_mem *rmem, struct device *dev)
+{
+	struct dma_coherent_mem *mem;
+
+	mutex_lock(&rmem_dma_lock);
+	mem = rmem->priv;
+	if (!mem) {
+		mem = pool_create(rmem->base, rmem->base, rmem->size, true,
+				  rmem->name);
+		if (IS_ERR(mem)) {
+			mutex_unlock(&rmem_dma_lock);
+			return PTR_ERR(mem);
+		}
+		rmem->priv = mem;
+	}
+	mutex_unlock(&rmem_dma_lock);
+
+	/* Warn if the device potentially can't use the reserved memory */
+	if (mem->device_base + rmem->size - 1 >
+	    min_not_zero(dev->coherent_dma_mask, dev->bus_dma_limit))
+		dev_warn(dev, "reserved memory is beyond device's set DMA address range\n");
+
+	return pool_attach(dev, mem, true);
+}
+
+static void rmem_dma_device_release(struct reserved_mem *rmem,
+				    struct device *dev)
+{
+	if (dev && rmem->priv)
+		pool_detach(dev, rmem->priv);
+}
+
+static const struct reserved_mem_ops rmem_dma_ops = {
+	.device_init	= rmem_dma_device_init,
+	.device_release	= rmem_dma_device_release,
+};
+
+static int __init rmem_dma_setup(struct reserved_mem *rmem)
+{
+	unsigned long node = rmem->fdt_node;
+
+	if (of_get_flat_dt_prop(node, "reusable", NULL))
+		return -EINVAL;
+
+#ifdef CONFIG_ARM
+	if (!of_get_flat_dt_prop(node, "no-map", NULL)) {
+		pr_err("Reserved memory: regions without no-map are not yet supported\n");
+		return -EINVAL;
+	}
+#endif
+
+#ifdef CONFIG_DMA_GLOBAL_POOL
+	if (of_get_flat_dt_prop(node, "linux,dma-default", NULL)) {
+		WARN(dma_reserved_default_memory_size,
+		     "Reserved memory: region for default DMA coherent area is redefined\n");
+		dma_reserved_default_memory_base = rmem->base;
+		dma_reserved_default_memory_size = rmem->size;
+	}
+#endif
+
+	rmem->ops = &rmem_dma_ops;
+	pr_info("Reserved memory: created DMA memory pool at %pa, size %ld MiB\n",
+		&rmem->base, (unsigned long)rmem->size / SZ_1M);
+	return 0;
+}
+
+#ifdef CONFIG_DMA_GLOBAL_POOL
+static int __init dma_init_reserved_memory(void)
+{
+	if (!dma_reserved_default_memory_size)
+		return -ENOMEM;
+	return dma_init_global_coherent(dma_reserved_default_memory_base,
+					dma_reserved_default_memory_size);
+}
+core_initcall(dma_init_reserved_memory);
+#endif /* CONFIG_DMA_GLOBAL_POOL */
+
+RESERVEDMEM_OF_DECLARE(dma, "shared-dma-pool", rmem_dma_setup);
+#endif

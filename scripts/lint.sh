@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Quality gates on everything we own: checkpatch --strict on our kernel
+# files and patches, kernel-doc -none -Wall, sparse (C=2) and W=1 on
+# kernel/dma for x86_64.  Any message about our files fails the stage.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=$top/build/linux
+out=$top/build/out/lint-x86_64
+fail=0 checks=0
+"$top/scripts/prepare-tree.sh" "$src" || exit 1
+cd "$src"
+
+mapfile -t ours < <(cd "$top" && find kernel include -name '*.[ch]' | sort)
+
+gate() {	# gate NAME OUTPUT: print and count what OUTPUT reports
+	local name=$1 outp=$2
+	checks=$((checks + 1))
+	if [ -n "$outp" ]; then
+		echo "lint: $name: FAIL"
+		echo "$outp" | sed 's/^/    /'
+		fail=$((fail + 1))
+	else
+		echo "lint: $name: clean"
+	fi
+}
+
+cp_out=$(./scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "${ours[@]}" 2>&1)
+gate "checkpatch --strict (files)" "$cp_out"
+
+cp_out=$(for p in "$top"/patches/*.patch; do
+	./scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
+		--ignore FILE_PATH_CHANGES "$p" 2>&1 | sed "s|^|$(basename "$p"): |"
+	done)
+gate "checkpatch --strict (patches)" "$cp_out"
+
+kd_out=$(./scripts/kernel-doc -none -Wall "${ours[@]}" 2>&1)
+gate "kernel-doc -none -Wall" "$kd_out"
+
+# sparse and W=1 on a configured x86_64 tree with the pool code built.
+mkdir -p "$out"
+if [ ! -f "$out/.config" ]; then
+	cp "$top/kunit/x86_64.kunitconfig" "$out/.config"
+	make -s O="$out" ARCH=x86_64 olddefconfig >/dev/null
+fi
+make -s O="$out" ARCH=x86_64 -j"$(nproc)" olddefconfig prepare >/dev/null 2>&1 ||
+	{ echo "lint: cannot prepare $out"; exit 1; }
+objs=(kernel/dma/coherent.o kernel/dma/tests/dma_coherent_kunit.o)
+build_out=$(make O="$out" ARCH=x86_64 -j"$(nproc)" C=2 W=1 "${objs[@]}" 2>&1)
+rc=$?
+gate "sparse C=2 + W=1 (x86_64)" "$(echo "$build_out" | grep -E 'kernel/dma/(coherent|tests/)' | grep -iE 'warning|error' || true)"
+[ $rc -ne 0 ] && { echo "$build_out" | tail -20; fail=$((fail + 1)); }
+
+echo "$((checks - fail)) passed, $fail failed"
+[ $fail -eq 0 ]

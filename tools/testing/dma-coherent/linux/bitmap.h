@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Stands in for include/linux/bitmap.h: tools/include's, plus lib/bitmap.c's area search. */
+#ifndef _DCT_LINUX_BITMAP_H
+#define _DCT_LINUX_BITMAP_H
+
+#include_next <linux/bitmap.h>
+
+unsigned long bitmap_find_next_zero_area_off(unsigned long *map,
+		unsigned long size, unsigned long start, unsigned int nr,
+		unsigned long align_mask, unsigned long align_offset);
+
+#endif

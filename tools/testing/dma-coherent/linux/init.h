@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Stands in for include/linux/init.h: tools/include's, plus initcalls. */
+#ifndef _DCT_LINUX_INIT_H
+#define _DCT_LINUX_INIT_H
+
+#include_next <linux/init.h>
+
+#define __ro_after_init
+#define core_initcall(fn) \
+	static int (*__initcall_##fn)(void) __attribute__((unused)) = fn
+
+#endif

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Stands in for include/linux/of_fdt.h: a node is a set of OF_PROP_* bits. */
+#ifndef _DCT_LINUX_OF_FDT_H
+#define _DCT_LINUX_OF_FDT_H
+
+#define OF_PROP_REUSABLE	(1UL << 0)
+#define OF_PROP_NO_MAP		(1UL << 1)
+#define OF_PROP_DMA_DEFAULT	(1UL << 2)
+
+const void *of_get_flat_dt_prop(unsigned long node, const char *name, int *size);
+
+#endif

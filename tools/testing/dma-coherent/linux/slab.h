@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Stands in for include/linux/slab.h: counted, fallible allocations. */
+#ifndef _DCT_LINUX_SLAB_H
+#define _DCT_LINUX_SLAB_H
+
+#include <linux/types.h>	/* tools/include's gfp_t */
+
+void *shim_alloc(size_t n, size_t size, gfp_t gfp, bool zero, const char *what);
+void shim_free(const void *p);
+char *kstrdup(const char *s, gfp_t gfp);
+
+#define kmalloc(size, gfp)	shim_alloc(1, size, gfp, false, "kmalloc")
+#define kzalloc(size, gfp)	shim_alloc(1, size, gfp, true, "kzalloc")
+#define kvzalloc(size, gfp)	shim_alloc(1, size, gfp, true, "kvzalloc")
+#define kvcalloc(n, size, gfp)	shim_alloc(n, size, gfp, true, "kvcalloc")
+#define kfree(p)		shim_free(p)
+#define kvfree(p)		shim_free(p)
+
+#endif

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fake kernel environment coherent.c runs in: allocations, memremap()
+ * over a "physical" arena, printk, WARN, remap_pfn_range() and the bits of
+ * lib/ the tools tree lacks.  Everything is counted so that tests can see
+ * leaks, warnings and messages; any fallible call can be made to fail.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <linux/bitmap.h>
+#include <linux/io.h>
+#include <linux/of_fdt.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "shim.h"
+
+struct shim_counters shim;
+struct shim_remap shim_remap;
+bool shim_verbose;
+__thread int shim_atomic;
+
+static unsigned long fail_at;
+static const char *failed;
+static pthread_mutex_t msg_lock = PTHREAD_MUTEX_INITIALIZER;
+static char last_msg[512];
+
+#define count(field, n)	__atomic_add_fetch(&(field), n, __ATOMIC_RELAXED)
+
+void shim_reset(void)
+{
+	long allocs = shim.allocs, maps = shim.maps;
+
+	memset(&shim, 0, sizeof(shim));
+	shim.allocs = allocs;
+	shim.maps = maps;
+	memset(&shim_remap, 0, sizeof(shim_remap));
+	fail_at = 0;
+	failed = NULL;
+	last_msg[0] = '\0';
+}
+
+void shim_fail_call(unsigned long nth)
+{
+	fail_at = nth ? shim.calls + nth : 0;
+	failed = NULL;
+}
+
+const char *shim_failed_call(void)
+{
+	return failed;
+}
+
+/* A call that may fail or sleep: count it and decide. */
+static bool call_fails(const char *what, bool may_sleep)
+{
+	if (shim_atomic && may_sleep)
+		count(shim.bad, 1);
+	if (count(shim.calls, 1) != fail_at)
+		return false;
+	failed = what;
+	return true;
+}
+
+void *shim_alloc(size_t n, size_t size, gfp_t gfp, bool zero, const char *what)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	if (call_fails(what, gfp == GFP_KERNEL))
+		return NULL;
+	if (!n || !size)
+		n = size = 1;
+	p = zero ? calloc(n, size) : malloc(n * size);
+	if (p)
+		count(shim.allocs, 1);
+	return p;
+}
+
+void shim_free(const void *p)
+{
+	if (!p)
+		return;
+	count(shim.allocs, -1);
+	free((void *)p);
+}
+
+char *kstrdup(const char *s, gfp_t gfp)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = shim_alloc(1, strlen(s) + 1, gfp, false, "kstrdup");
+	if (d)
+		strcpy(d, s);
+	return d;
+}
+
+/* vsnprintf() plus the kernel's %pa (phys_addr_t *) and %pad (dma_addr_t *). */
+static void kvsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	char spec[32], *out = buf, *end = buf + len;
+	const char *f = fmt;
+	size_t k;
+
+	*out = '\0';
+	while (*f && out < end - 1) {
+		if (*f != '%') {
+			*out++ = *f++;
+			*out = '\0';
+			continue;
+		}
+		k = strspn(f + 1, "#0-+ .0123456789hlzj") + 2;
+		if (k >= sizeof(spec) || !f[k - 1])
+			break;
+		memcpy(spec, f, k);
+		spec[k] = '\0';
+		if (!strcmp(spec, "%p") && f[2] == 'a') {
+			bool dma = f[3] == 'd';
+			unsigned long long v = dma ? *va_arg(ap, dma_addr_t *) :
+						     *va_arg(ap, phys_addr_t *);
+
+			snprintf(out, end - out, "0x%0*llx",
+				 (int)(dma ? sizeof(dma_addr_t) : sizeof(phys_addr_t)) * 2, v);
+			f += dma ? 4 : 3;
+			out += strlen(out);
+			continue;
+		}
+		switch (spec[k - 1]) {
+		case 's':
+			snprintf(out, end - out, spec, va_arg(ap, const char *));
+			break;
+		case 'p':
+			snprintf(out, end - out, spec, va_arg(ap, void *));
+			break;
+		case '%':
+			snprintf(out, end - out, "%%");
+			break;
+		default:
+			if (strstr(spec, "ll") || strchr(spec, 'j'))
+				snprintf(out, end - out, spec, va_arg(ap, long long));
+			else if (strchr(spec, 'l'))
+				snprintf(out, end - out, spec, va_arg(ap, long));
+			else if (strchr(spec, 'z'))
+				snprintf(out, end - out, spec, va_arg(ap, size_t));
+			else
+				snprintf(out, end - out, spec, va_arg(ap, int));
+		}
+		f += k;
+		out += strlen(out);
+	}
+}
+
+static void emit(const char *fmt, va_list ap)
+{
+	size_t len;
+
+	pthread_mutex_lock(&msg_lock);
+	kvsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	len = strlen(last_msg);
+	if (len && last_msg[len - 1] == '\n')
+		last_msg[len - 1] = '\0';
+	if (shim_verbose)
+		fprintf(stderr, "# %s\n", last_msg);
+	pthread_mutex_unlock(&msg_lock);
+}
+
+const char *shim_last_msg(void)
+{
+	return last_msg;
+}
+
+void shim_printk(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	count(shim.msgs[level], 1);
+	va_start(ap, fmt);
+	emit(fmt, ap);
+	va_end(ap);
+}
+
+bool shim_warn(bool *once, const char *fmt, ...)
+{
+	va_list ap;
+
+	count(shim.warns, 1);
+	if (once && __atomic_exchange_n(once, true, __ATOMIC_RELAXED))
+		return true;
+	count(shim.warned, 1);
+	va_start(ap, fmt);
+	emit(fmt, ap);
+	va_end(ap);
+	return true;
+}
+
+int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
+		    unsigned long pfn, unsigned long size, pgprot_t prot)
+{
+	(void)vma;
+	(void)prot;
+	if (shim_atomic)
+		count(shim.bad, 1);
+	shim_remap.calls++;
+	shim_remap.addr = addr;
+	shim_remap.pfn = pfn;
+	shim_remap.size = size;
+	return shim_remap.result;
+}
+
+static struct {
+	u8		*virt;
+	phys_addr_t	phys;
+	u64		size;
+	bool		sparse;
+} arena;
+
+static void *maps[64];
+
+int shim_arena_init(phys_addr_t phys, u64 size, bool sparse)
+{
+	void *p;
+
+	if (size != (size_t)size)
+		return -1;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	arena.virt = p;
+	arena.phys = phys;
+	arena.size = size;
+	arena.sparse = sparse;
+	return 0;
+}
+
+void shim_arena_exit(void)
+{
+	if (arena.virt)
+		munmap(arena.virt, arena.size);
+	memset(&arena, 0, sizeof(arena));
+}
+
+void *shim_phys_to_virt(phys_addr_t phys)
+{
+	return arena.virt + (phys - arena.phys);
+}
+
+void *shim_memset(void *p, int c, size_t n)
+{
+	u8 *b = p;
+
+	if (!arena.sparse || n <= 2 * PAGE_SIZE)
+		return memset(p, c, n);
+	memset(b, c, PAGE_SIZE);
+	memset(b + n - PAGE_SIZE, c, PAGE_SIZE);
+	return p;
+}
+
+void *memremap(phys_addr_t offset, size_t size, unsigned long flags)
+{
+	unsigned int i;
+
+	if (flags != MEMREMAP_WC)
+		count(shim.bad, 1);
+	if (call_fails("memremap", true))
+		return NULL;
+	if (offset < arena.phys || size > arena.size ||
+	    offset - arena.phys > arena.size - size)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(maps); i++) {
+		if (!maps[i]) {
+			maps[i] = arena.virt + (offset - arena.phys);
+			count(shim.maps, 1);
+			return maps[i];
+		}
+	}
+	count(shim.bad, 1);
+	return NULL;
+}
+
+void memunmap(void *addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(maps); i++) {
+		if (maps[i] && maps[i] == addr) {
+			maps[i] = NULL;
+			count(shim.maps, -1);
+			return;
+		}
+	}
+	count(shim.bad, 1);
+}
+
+/* lib/bitmap.c: first run of @nr clear bits at (index + @align_offset) & @align_mask == 0. */
+unsigned long bitmap_find_next_zero_area_off(unsigned long *map,
+		unsigned long size, unsigned long start, unsigned int nr,
+		unsigned long align_mask, unsigned long align_offset)
+{
+	unsigned long index, end, busy;
+
+	for (;;) {
+		index = find_next_zero_bit(map, size, start);
+		index = ((index + align_offset + align_mask) & ~align_mask) -
+			align_offset;
+		end = index + nr;
+		if (end > size)
+			return end;
+		busy = find_next_bit(map, end, index);
+		if (busy >= end)
+			return index;
+		start = busy + 1;
+	}
+}
+
+const void *of_get_flat_dt_prop(unsigned long node, const char *name, int *size)
+{
+	static const char *const props[] = {
+		"reusable", "no-map", "linux,dma-default",
+	};
+	unsigned int i;
+
+	if (size)
+		*size = 0;
+	for (i = 0; i < ARRAY_SIZE(props); i++)
+		if (!strcmp(name, props[i]))
+			return node & (1UL << i) ? props[i] : NULL;
+	return NULL;
+}

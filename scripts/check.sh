@@ -13,8 +13,7 @@ logs=$top/build/logs
 mkdir -p "$logs"
 cd "$top"
 
-all_stages=(harness kunit-x86_64 kunit-arm64 kunit-arm)
-[ -f "$top/scripts/lint.sh" ] && all_stages=(lint "${all_stages[@]}")
+all_stages=(lint harness kunit-x86_64 kunit-arm64 kunit-arm build-all patch)
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=("${all_stages[@]}")
 

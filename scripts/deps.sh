@@ -12,7 +12,7 @@ case "${1:-kunit}" in
 kunit) ;;
 lint) need+=(sparse perl python3-sphinx) ;;
 harness) need+=(clang libclang-rt-14-dev valgrind) ;;
-all) need+=(sparse perl clang libclang-rt-14-dev valgrind python3-matplotlib) ;;
+all) need+=(sparse perl clang libclang-rt-14-dev valgrind python3-matplotlib python3-sphinx gcc-riscv64-linux-gnu gcc-sh4-linux-gnu) ;;
 *) echo "deps.sh: unknown set '$1' (kunit, lint, harness or all)" >&2; exit 2 ;;
 esac
 

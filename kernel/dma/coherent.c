@@ -6,8 +6,11 @@
  * or more devices: dma_declare_coherent_memory(), a device-tree
  * "shared-dma-pool" region, or the global pool (DMA_GLOBAL_POOL).
  * dma_alloc_coherent() for such a device is served from its pools before
- * any generic memory is touched.
- *
+ * any generic memory is touched.  The rules, the data structures and the
+ * locking follow.
+ */
+
+/**
  * DOC: allocation rules
  *
  * - A request of n pages takes exactly n pages; the rest of its naturally
@@ -26,7 +29,9 @@
  *   the address) and changes nothing.
  * - A pool with live buffers is never unmapped: its release is refused
  *   with a warning and can be repeated once the buffers are freed.
- *
+ */
+
+/**
  * DOC: metadata and search
  *
  * Per pool page: one "used" bit and one "start" bit (first page of a live
@@ -50,7 +55,9 @@
  * metadata is at most 2.5 bits per page.  Multi-word requests that the
  * tree cannot place (no wholly free aligned block) fall back to a linear
  * scan of the bitmap when enough pages are free.
- *
+ */
+
+/**
  * DOC: concurrency
  *
  * Each pool has one spinlock, taken with interrupts disabled, protecting
@@ -62,6 +69,7 @@
 
 #define pr_fmt(fmt) "dma-coherent: " fmt
 
+#include <linux/debugfs.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/io.h>
@@ -69,9 +77,14 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/uio.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/dma_coherent.h>
 
 #define WORD_PAGES	BITS_PER_LONG
 #define WORD_ORDER	ilog2(BITS_PER_LONG)
@@ -138,6 +151,8 @@ struct dma_coherent_user {
  * @use_dev_dma_pfn_offset: DMA address comes from the device's offset
  * @declared:	created by dma_declare_coherent_memory(), freed on release
  * @fallback:	an exhausted pool lets the caller use generic memory
+ * @debugfs:	the pool's debugfs directory
+ * @debugfs_attrs: what each of its files shows
  */
 struct dma_coherent_mem {
 	void			*virt_base;
@@ -162,6 +177,8 @@ struct dma_coherent_mem {
 	bool			use_dev_dma_pfn_offset;
 	bool			declared;
 	bool			fallback;
+	struct dentry		*debugfs;
+	struct pool_attr	*debugfs_attrs;
 };
 
 /* Bit k set at every multiple of 1 << order, order 0..WORD_ORDER. */
@@ -377,6 +394,14 @@ static long pool_find_slow(const struct dma_coherent_mem *mem,
 	}
 }
 
+/* Pages of the largest request the tree can place now. */
+static unsigned long pool_largest(const struct dma_coherent_mem *mem)
+{
+	unsigned int v = mem->tree[1];
+
+	return v <= WORD_PAGES ? v : (unsigned long)WORD_PAGES << (v - WORD_PAGES);
+}
+
 static struct dma_coherent_user *pool_user(struct dma_coherent_mem *mem,
 					   struct device *dev)
 {
@@ -396,13 +421,19 @@ static inline dma_addr_t dma_get_device_base(struct device *dev,
 	return mem->device_base;
 }
 
+/* What a failed allocation saw, for the messages. */
+struct pool_failure {
+	unsigned long	free;
+	unsigned long	largest;
+};
+
 /*
- * Allocate from one pool.  Returns the CPU address or NULL; *@next is set
- * to the device's next pool.
+ * Allocate from one pool.  Returns the CPU address or NULL (then @fail
+ * says why); *@next is set to the device's next pool.
  */
 static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 			ssize_t size, dma_addr_t *dma_handle,
-			struct dma_coherent_mem **next)
+			struct dma_coherent_mem **next, struct pool_failure *fail)
 {
 	struct dma_coherent_user *u;
 	unsigned long n, flags, page;
@@ -427,7 +458,11 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	}
 	if (idx < 0) {
 		mem->stats.failures++;
+		fail->free = mem->free;
+		fail->largest = pool_largest(mem);
 		spin_unlock_irqrestore(&mem->lock, flags);
+		trace_dma_coherent_alloc_fail(dev, mem->name, size, fail->free,
+					      fail->largest);
 		return NULL;
 	}
 	bits_assign(mem->used, idx, n, true);
@@ -445,6 +480,7 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	ret = mem->virt_base + ((size_t)page << PAGE_SHIFT);
 	*dma_handle = dma_get_device_base(dev, mem) + ((dma_addr_t)page << PAGE_SHIFT);
 	memset(ret, 0, n << PAGE_SHIFT);
+	trace_dma_coherent_alloc(dev, mem->name, size, n, *dma_handle);
 	return ret;
 }
 
@@ -459,6 +495,7 @@ static void pool_report(struct dma_coherent_mem *mem, struct device *dev,
 {
 	dma_addr_t dma = mem->device_base + (vaddr - mem->virt_base);
 
+	trace_dma_coherent_misuse(dev, mem->name, dma, order, what);
 	WARN_ONCE(1, "dma-coherent: pool %s: bad free (%s)\n", mem->name, what);
 	if (dev)
 		dev_warn_ratelimited(dev, "coherent pool %s: free of %pad (order %d): %s; ignored\n",
@@ -512,6 +549,8 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 	if (u)
 		u->live--;
 	spin_unlock_irqrestore(&mem->lock, flags);
+	trace_dma_coherent_free(dev, mem->name, n,
+				mem->device_base + ((dma_addr_t)(idx - mem->off) << PAGE_SHIFT));
 }
 
 static int pool_mmap(struct dma_coherent_mem *mem, struct vm_area_struct *vma,
@@ -551,8 +590,284 @@ static bool range_wraps(u64 start, u64 len, u64 max)
 	return start > max || len - 1 > max - start;
 }
 
+#ifdef CONFIG_DEBUG_FS
+/*
+ * /sys/kernel/debug/dma-coherent/<pool>/: read-only views of a pool, and
+ * "peak", which writing 0 resets to the pages in use now.  Values are read
+ * under the pool's lock; the slow ones (maxchunk, free_extents, bitmap,
+ * starts) from a snapshot of the bitmap taken under it.
+ */
+static struct dentry *dma_coherent_debugfs_root;
+static DEFINE_MUTEX(dma_coherent_debugfs_lock);
+
+/* Copy one of the pool's bitmaps, pool pages only, for the slow readers. */
+static unsigned long *pool_snapshot(struct dma_coherent_mem *mem, bool starts)
+{
+	size_t nwords = BITS_TO_LONGS(mem->nbits);
+	unsigned long *raw, *map, flags;
+
+	raw = kvmalloc_array(nwords, sizeof(long), GFP_KERNEL);
+	map = kvcalloc(nwords, sizeof(long), GFP_KERNEL);
+	if (!raw || !map) {
+		kvfree(raw);
+		kvfree(map);
+		return NULL;
+	}
+	spin_lock_irqsave(&mem->lock, flags);
+	memcpy(raw, starts ? mem->start : mem->used, nwords * sizeof(long));
+	spin_unlock_irqrestore(&mem->lock, flags);
+	bitmap_shift_right(map, raw, mem->off, mem->nbits);
+	kvfree(raw);
+	return map;
+}
+
+/*
+ * Largest request that fits at natural alignment, and the number of free
+ * extents, from a snapshot of the used bitmap.
+ */
+static void pool_extents(struct dma_coherent_mem *mem, unsigned long *used,
+			 unsigned long *maxchunk, unsigned long *extents)
+{
+	unsigned long s = 0, e, p, fit, abs0 = mem->abs0 + mem->off;
+	unsigned int k;
+
+	*maxchunk = 0;
+	*extents = 0;
+	for (;;) {
+		s = find_next_zero_bit(used, mem->pages, s);
+		if (s >= mem->pages)
+			break;
+		e = find_next_bit(used, mem->pages, s);
+		(*extents)++;
+		for (k = 0; k < BITS_PER_LONG - 1 && (1UL << k) <= e - s; k++) {
+			p = s + ((-(abs0 + s)) & ((1UL << k) - 1));
+			if (p >= e)
+				continue;
+			fit = min(e - p, 1UL << k);
+			*maxchunk = max(*maxchunk, fit);
+		}
+		s = e;
+	}
+}
+
+enum pool_attr_id {
+	PA_BASE, PA_DMA_BASE, PA_SIZE, PA_COUNT, PA_USED, PA_PEAK, PA_MAXCHUNK,
+	PA_FREE_EXTENTS, PA_LIVE, PA_ALLOCS, PA_FREES, PA_FAILURES,
+	PA_FALLBACKS, PA_MISUSE, PA_DEVICES, PA_BITMAP, PA_STARTS, PA_NR
+};
+
+static const char * const pool_attr_names[PA_NR] = {
+	"base", "dma_base", "size", "count", "used", "peak", "maxchunk",
+	"free_extents", "live", "allocs", "frees", "failures", "fallbacks",
+	"misuse", "devices", "bitmap", "starts",
+};
+
+/* What a debugfs file of a pool shows: the pool and which value. */
+struct pool_attr {
+	struct dma_coherent_mem	*mem;
+	enum pool_attr_id	id;
+};
+
+static int pool_show_map(struct seq_file *m, struct dma_coherent_mem *mem,
+			 bool starts)
+{
+	unsigned long *map = pool_snapshot(mem, starts);
+
+	if (!map)
+		return -ENOMEM;
+	seq_printf(m, "%*pbl\n", (int)min_t(unsigned long, mem->pages, INT_MAX), map);
+	kvfree(map);
+	return 0;
+}
+
+static int pool_show_extents(struct seq_file *m, struct dma_coherent_mem *mem,
+			     bool want_max)
+{
+	unsigned long *used = pool_snapshot(mem, false), maxchunk, extents;
+
+	if (!used)
+		return -ENOMEM;
+	pool_extents(mem, used, &maxchunk, &extents);
+	kvfree(used);
+	seq_printf(m, "%lu\n", want_max ? maxchunk : extents);
+	return 0;
+}
+
+static int __pool_attr_show(struct seq_file *m)
+{
+	const struct pool_attr *attr = m->private;
+	struct dma_coherent_mem *mem = attr->mem;
+	struct dma_coherent_user *u;
+	unsigned long flags, val;
+
+	switch (attr->id) {
+	case PA_BASE:
+		seq_printf(m, "0x%llx\n", (u64)PFN_PHYS(mem->pfn_base));
+		return 0;
+	case PA_DMA_BASE:
+		seq_printf(m, "0x%llx\n", (u64)mem->device_base);
+		return 0;
+	case PA_SIZE:
+		seq_printf(m, "%llu\n", (u64)mem->pages << PAGE_SHIFT);
+		return 0;
+	case PA_MAXCHUNK:
+	case PA_FREE_EXTENTS:
+		return pool_show_extents(m, mem, attr->id == PA_MAXCHUNK);
+	case PA_BITMAP:
+	case PA_STARTS:
+		return pool_show_map(m, mem, attr->id == PA_STARTS);
+	default:
+		break;
+	}
+
+	spin_lock_irqsave(&mem->lock, flags);
+	switch (attr->id) {
+	case PA_COUNT:
+		val = mem->pages;
+		break;
+	case PA_USED:
+		val = mem->pages - mem->free;
+		break;
+	case PA_PEAK:
+		val = mem->stats.peak;
+		break;
+	case PA_LIVE:
+		val = mem->live;
+		break;
+	case PA_ALLOCS:
+		val = mem->stats.allocs;
+		break;
+	case PA_FREES:
+		val = mem->stats.frees;
+		break;
+	case PA_FAILURES:
+		val = mem->stats.failures;
+		break;
+	case PA_FALLBACKS:
+		val = mem->stats.fallbacks;
+		break;
+	case PA_MISUSE:
+		val = mem->stats.misuse;
+		break;
+	default:	/* PA_DEVICES */
+		list_for_each_entry(u, &mem->users, node)
+			seq_printf(m, "%s%s\n", dev_name(u->dev),
+				   u->release_pending ? " (released, buffers live)" : "");
+		spin_unlock_irqrestore(&mem->lock, flags);
+		return 0;
+	}
+	spin_unlock_irqrestore(&mem->lock, flags);
+	seq_printf(m, "%lu\n", val);
+	return 0;
+}
+
+/*
+ * The files are created "unsafe" (debugfs's proxy has no read_iter, which
+ * kernel_read() needs), so every access holds the file against removal.
+ */
+static int pool_attr_show(struct seq_file *m, void *v)
+{
+	struct dentry *dentry = m->file->f_path.dentry;
+	int ret;
+
+	ret = debugfs_file_get(dentry);
+	if (ret)
+		return ret;
+	ret = __pool_attr_show(m);
+	debugfs_file_put(dentry);
+	return ret;
+}
+
+static int pool_attr_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pool_attr_show, inode->i_private);
+}
+
+/* Only "peak" is writable: writing 0 resets it to the pages in use. */
+static ssize_t pool_attr_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct dentry *dentry = iocb->ki_filp->f_path.dentry;
+	struct seq_file *m = iocb->ki_filp->private_data;
+	size_t len = iov_iter_count(from);
+	const struct pool_attr *attr;
+	unsigned long flags;
+	char buf[16] = {};
+	ssize_t ret = len;
+	u64 val;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_iter(buf, len, from) != len)
+		return -EFAULT;
+	if (kstrtou64(strim(buf), 0, &val) || val)
+		return -EINVAL;
+	if (debugfs_file_get(dentry))
+		return -EIO;
+	attr = m->private;
+	if (attr->id == PA_PEAK) {
+		spin_lock_irqsave(&attr->mem->lock, flags);
+		attr->mem->stats.peak = attr->mem->pages - attr->mem->free;
+		spin_unlock_irqrestore(&attr->mem->lock, flags);
+	} else {
+		ret = -EPERM;
+	}
+	debugfs_file_put(dentry);
+	return ret;
+}
+
+static const struct file_operations pool_attr_fops = {
+	.open		= pool_attr_open,
+	.read_iter	= seq_read_iter,
+	.write_iter	= pool_attr_write_iter,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static void pool_debugfs_add(struct dma_coherent_mem *mem)
+{
+	struct dentry *dir, *old;
+	struct pool_attr *attrs;
+	char name[64];
+	int i;
+
+	attrs = kcalloc(PA_NR, sizeof(*attrs), GFP_KERNEL);
+	if (!attrs)
+		return;
+	mutex_lock(&dma_coherent_debugfs_lock);
+	if (!dma_coherent_debugfs_root)
+		dma_coherent_debugfs_root = debugfs_create_dir("dma-coherent", NULL);
+	strscpy(name, mem->name, sizeof(name));
+	for (i = 1; (old = debugfs_lookup(name, dma_coherent_debugfs_root)); i++) {
+		dput(old);
+		snprintf(name, sizeof(name), "%s-%d", mem->name, i);
+	}
+	dir = debugfs_create_dir(name, dma_coherent_debugfs_root);
+	mutex_unlock(&dma_coherent_debugfs_lock);
+
+	mem->debugfs = dir;
+	mem->debugfs_attrs = attrs;
+	for (i = 0; i < PA_NR; i++) {
+		attrs[i].mem = mem;
+		attrs[i].id = i;
+		debugfs_create_file_unsafe(pool_attr_names[i],
+					   i == PA_PEAK ? 0644 : 0444, dir,
+					   &attrs[i], &pool_attr_fops);
+	}
+}
+
+static void pool_debugfs_remove(struct dma_coherent_mem *mem)
+{
+	debugfs_remove_recursive(mem->debugfs);
+	kfree(mem->debugfs_attrs);
+}
+#else
+static inline void pool_debugfs_add(struct dma_coherent_mem *mem) { }
+static inline void pool_debugfs_remove(struct dma_coherent_mem *mem) { }
+#endif /* CONFIG_DEBUG_FS */
+
 static void pool_destroy(struct dma_coherent_mem *mem)
 {
+	pool_debugfs_remove(mem);
 	memunmap(mem->virt_base);
 	kvfree(mem->used);
 	kvfree(mem->start);
@@ -650,6 +965,7 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	bits_assign(mem->used, mem->nbits, nwords * WORD_PAGES - mem->nbits, true);
 	for (s = (1UL << mem->levels) - 1; s >= 1; s--)
 		mem->tree[s] = node_value(mem, s, mem->levels - ilog2(s));
+	pool_debugfs_add(mem);
 	return mem;
 
 err_free:
@@ -872,14 +1188,16 @@ void dma_release_coherent_memory(struct device *dev)
 }
 
 /**
- * dma_alloc_from_dev_coherent() - allocate memory from a device's pools
+ * dma_alloc_from_dev_coherent_gfp() - allocate memory from a device's pools
  * @dev:	device from which we allocate memory
  * @size:	size of requested memory area
  * @dma_handle:	filled with the DMA address of the buffer
  * @ret:	filled with the CPU address of the buffer, or NULL
+ * @gfp:	the caller's flags; only __GFP_NOWARN is looked at
  *
- * Tries the device's pools in order.  Only for the DMA core's
- * dma_alloc_coherent() path.
+ * Tries the device's pools in order.  When they are all exhausted, a
+ * rate-limited warning gives the free pages and the largest free block,
+ * unless @gfp has __GFP_NOWARN.
  *
  * Context: any context; the pools' locks are taken with IRQs disabled.
  * Return: 0 if dma_alloc_coherent() should continue with generic memory
@@ -887,29 +1205,55 @@ void dma_release_coherent_memory(struct device *dev)
  * it should return *@ret (NULL when the pools are exhausted or @size is
  * not positive).
  */
-int dma_alloc_from_dev_coherent(struct device *dev, ssize_t size,
-				dma_addr_t *dma_handle, void **ret)
+int dma_alloc_from_dev_coherent_gfp(struct device *dev, ssize_t size,
+				    dma_addr_t *dma_handle, void **ret, gfp_t gfp)
 {
 	struct dma_coherent_mem *mem = dev ? dev->dma_mem : NULL, *next;
+	struct pool_failure fail = {};
 	bool fallback = true;
 	unsigned long flags;
 
 	if (!mem)
 		return 0;
-	for (*ret = NULL; mem && size > 0; mem = next) {
-		*ret = pool_alloc(dev, mem, size, dma_handle, &next);
+	*ret = NULL;
+	if (size <= 0)
+		return 1;
+	for (; mem; mem = next) {
+		*ret = pool_alloc(dev, mem, size, dma_handle, &next, &fail);
 		if (*ret)
 			return 1;
 		fallback &= mem->fallback;
 	}
-	if (fallback && size > 0) {
-		mem = dev->dma_mem;
+	mem = dev->dma_mem;
+	if (fallback) {
 		spin_lock_irqsave(&mem->lock, flags);
 		mem->stats.fallbacks++;
 		spin_unlock_irqrestore(&mem->lock, flags);
 		return 0;
 	}
+	if (!(gfp & __GFP_NOWARN))
+		dev_warn_ratelimited(dev, "coherent pool %s: no room for %zd bytes (%lu pages free, largest block %lu pages)\n",
+				     mem->name, size, fail.free, fail.largest);
 	return 1;
+}
+
+/**
+ * dma_alloc_from_dev_coherent() - allocate memory from a device's pools
+ * @dev:	device from which we allocate memory
+ * @size:	size of requested memory area
+ * @dma_handle:	filled with the DMA address of the buffer
+ * @ret:	filled with the CPU address of the buffer, or NULL
+ *
+ * As dma_alloc_from_dev_coherent_gfp() with no flags.
+ *
+ * Context: any context.
+ * Return: 0 if dma_alloc_coherent() should continue with generic memory,
+ * non-zero if it should return *@ret.
+ */
+int dma_alloc_from_dev_coherent(struct device *dev, ssize_t size,
+				dma_addr_t *dma_handle, void **ret)
+{
+	return dma_alloc_from_dev_coherent_gfp(dev, size, dma_handle, ret, 0);
 }
 
 /**
@@ -978,11 +1322,12 @@ void *dma_alloc_from_global_coherent(struct device *dev, ssize_t size,
 				     dma_addr_t *dma_handle)
 {
 	struct dma_coherent_mem *next;
+	struct pool_failure fail;
 
 	if (!dma_coherent_default_memory)
 		return NULL;
 	return pool_alloc(dev, dma_coherent_default_memory, size, dma_handle,
-			  &next);
+			  &next, &fail);
 }
 
 /**

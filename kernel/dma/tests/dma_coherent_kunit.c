@@ -20,9 +20,13 @@
  */
 #include <kunit/test.h>
 #include <kunit/device.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mount.h>
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/of.h>
@@ -567,6 +571,194 @@ static void fallback_pool(struct kunit *test)
 #endif
 }
 
+/* ---- observability ---------------------------------------------------- */
+
+#ifdef CONFIG_DEBUG_FS
+KUNIT_DEFINE_ACTION_WRAPPER(mntput_action, mntput, struct vfsmount *);
+
+/* A private mount of debugfs, so the test reads files as users do. */
+static struct vfsmount *debugfs_mount(struct kunit *test)
+{
+	struct file_system_type *type = get_fs_type("debugfs");
+	struct vfsmount *mnt;
+
+	KUNIT_ASSERT_NOT_NULL(test, type);
+	mnt = vfs_kern_mount(type, 0, "debugfs", NULL);
+	put_filesystem(type);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mnt));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, mntput_action, mnt));
+	return mnt;
+}
+
+/* Read a debugfs file into @buf; returns the length or a negative errno. */
+static ssize_t debugfs_read(struct vfsmount *mnt, const char *path,
+			    char *buf, size_t len)
+{
+	struct file *f = file_open_root_mnt(mnt, path, O_RDONLY, 0);
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_read(f, buf, len - 1, &pos);
+	fput(f);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
+static u64 debugfs_u64(struct kunit *test, struct vfsmount *mnt,
+		       const char *dir, const char *file)
+{
+	char path[128], buf[32];
+	u64 val = ~0ULL;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	n = debugfs_read(mnt, path, buf, sizeof(buf));
+	KUNIT_ASSERT_GT_MSG(test, n, 0, "reading %s: %zd", path, n);
+	KUNIT_EXPECT_EQ_MSG(test, kstrtoull(strim(buf), 0, &val), 0, "%s: '%s'", path, buf);
+	return val;
+}
+
+static int debugfs_write(struct vfsmount *mnt, const char *path, const char *s)
+{
+	struct file *f = file_open_root_mnt(mnt, path, O_WRONLY, 0);
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, s, strlen(s), &pos);
+	fput(f);
+	return n < 0 ? n : 0;
+}
+
+/* Every counter of the pool's debugfs directory after known operations. */
+static void debugfs_counters(struct kunit *test)
+{
+	struct vfsmount *mnt = debugfs_mount(test);
+	struct pool_ctx ctx;
+	char dir[96], path[128], *buf;
+	dma_addr_t h[3], hx;
+	void *b[3];
+	int i;
+
+	declare_pool(test, &ctx, 0, 64 * PAGE_SIZE);
+	snprintf(dir, sizeof(dir), "dma-coherent/%s", dev_name(ctx.dev));
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "count"), 64);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "size"), 64 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "base"), (u64)ctx.phys);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "dma_base"), (u64)ctx.dma);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "used"), 0);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "maxchunk"), 64);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "free_extents"), 1);
+
+	for (i = 0; i < 3; i++) {
+		b[i] = dma_alloc_coherent(ctx.dev, (2 * i + 1) * PAGE_SIZE, &h[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, b[i]);
+	}
+	/* 1 + 3 + 5 pages in use; free the 3-page one. */
+	dma_free_coherent(ctx.dev, 3 * PAGE_SIZE, b[1], h[1]);
+	/* One misuse: an interior pointer of the 5-page buffer. */
+	KUNIT_EXPECT_EQ(test, 1, dma_release_from_dev_coherent(ctx.dev, 0, b[2] + PAGE_SIZE));
+	/* One failure: more than the pool. */
+	KUNIT_EXPECT_NULL(test, dma_alloc_coherent(ctx.dev, 65 * PAGE_SIZE, &hx,
+						   GFP_KERNEL | __GFP_NOWARN));
+
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "allocs"), 3);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "frees"), 1);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "failures"), 1);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "misuse"), 1);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "fallbacks"), 0);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "live"), 2);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "used"), 6);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "peak"), 9);
+
+	/* The bitmap lists exactly the pages of the two live buffers. */
+	snprintf(path, sizeof(path), "%s/bitmap", dir);
+	KUNIT_ASSERT_GT(test, debugfs_read(mnt, path, buf, PAGE_SIZE), 0);
+	{
+		DECLARE_BITMAP(want, 64) = {};
+		DECLARE_BITMAP(got, 64) = {};
+
+		bitmap_set(want, (h[0] - ctx.dma) >> PAGE_SHIFT, 1);
+		bitmap_set(want, (h[2] - ctx.dma) >> PAGE_SHIFT, 5);
+		KUNIT_EXPECT_EQ(test, 0, bitmap_parselist(strim(buf), got, 64));
+		KUNIT_EXPECT_TRUE_MSG(test, bitmap_equal(want, got, 64),
+				      "bitmap '%s', want %*pbl", buf, 64, want);
+	}
+
+	snprintf(path, sizeof(path), "%s/devices", dir);
+	KUNIT_ASSERT_GT(test, debugfs_read(mnt, path, buf, PAGE_SIZE), 0);
+	KUNIT_EXPECT_STREQ(test, strim(buf), dev_name(ctx.dev));
+
+	/* peak: writing 0 resets it to what is in use now. */
+	snprintf(path, sizeof(path), "%s/peak", dir);
+	KUNIT_EXPECT_EQ(test, 0, debugfs_write(mnt, path, "0"));
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "peak"), 6);
+	KUNIT_EXPECT_NE(test, 0, debugfs_write(mnt, path, "5"));
+
+	dma_free_coherent(ctx.dev, PAGE_SIZE, b[0], h[0]);
+	dma_free_coherent(ctx.dev, 5 * PAGE_SIZE, b[2], h[2]);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "used"), 0);
+	KUNIT_EXPECT_EQ(test, debugfs_u64(test, mnt, dir, "free_extents"), 1);
+
+	/* The directory goes with the pool. */
+	dma_release_coherent_memory(ctx.dev);
+	snprintf(path, sizeof(path), "%s/used", dir);
+	KUNIT_EXPECT_LT(test, debugfs_read(mnt, path, buf, PAGE_SIZE), 0);
+}
+#else
+static void debugfs_counters(struct kunit *test)
+{
+	kunit_skip(test, "CONFIG_DEBUG_FS is off");
+}
+#endif
+
+/*
+ * dma-debug's error counter.  Its debugfs file has no read_iter, so read
+ * the u32 that debugfs_create_u32() keeps behind it.
+ */
+static u32 dma_debug_errors(struct kunit *test)
+{
+	struct dentry *dir, *f;
+	u32 val;
+
+	dir = debugfs_lookup("dma-api", NULL);
+	KUNIT_ASSERT_NOT_NULL(test, dir);
+	f = debugfs_lookup("error_count", dir);
+	dput(dir);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	val = READ_ONCE(*(u32 *)d_inode(f)->i_private);
+	dput(f);
+	return val;
+}
+
+/* CONFIG_DMA_API_DEBUG sees pool buffers: a double free is reported. */
+static void dma_debug_sees_pool(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	u32 before;
+	dma_addr_t h;
+	void *b;
+
+	if (!IS_ENABLED(CONFIG_DMA_API_DEBUG) || !IS_ENABLED(CONFIG_DEBUG_FS))
+		kunit_skip(test, "needs CONFIG_DMA_API_DEBUG and CONFIG_DEBUG_FS");
+	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	before = dma_debug_errors(test);
+	b = dma_alloc_coherent(ctx.dev, 2 * PAGE_SIZE, &h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, b, h);
+	KUNIT_EXPECT_EQ(test, dma_debug_errors(test), before);
+	dma_free_coherent(ctx.dev, 2 * PAGE_SIZE, b, h);
+	KUNIT_EXPECT_GT_MSG(test, dma_debug_errors(test), before,
+			    "dma-debug did not report the double free");
+}
+
 /* ---- concurrency ------------------------------------------------------ */
 
 struct stress_arg {
@@ -806,6 +998,8 @@ static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(bad_free_double),
 	KUNIT_CASE(release_with_live_buffers),
 	KUNIT_CASE(fallback_pool),
+	KUNIT_CASE(debugfs_counters),
+	KUNIT_CASE(dma_debug_sees_pool),
 	KUNIT_CASE(dt_two_pools),
 	KUNIT_CASE_SLOW(concurrent_stress),
 	{}

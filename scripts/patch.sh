@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Turn our overlay into a patch series against pristine 6.12:
+# build/patches/0000-cover-letter.patch ... made with git format-patch.
+#
+# Usage: scripts/patch.sh [--verify]
+#   --verify  also apply the series with git am onto a pristine tree and
+#             check that the result is identical to our overlaid tree.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=$top/build/linux
+out=$top/build/patches
+work=$top/build/series-work
+die() { echo "patch: $*" >&2; exit 1; }
+
+"$top/scripts/prepare-tree.sh" "$src"
+want=$(git -C "$src" rev-parse 'HEAD^{tree}')
+
+# The series: "am NAME" applies patches/NAME with its own message;
+# "commit MSG ITEM..." makes one commit from patches/messages/MSG.txt with
+# patches (patch:NAME) and our files or directories (file:PATH).
+series=(
+	"am 0002-dma-mapping-declare-flags.patch"
+	"commit coherent file:kernel/dma/coherent.c file:include/trace/events/dma_coherent.h"
+	"am 0003-dma-mapping-pool-debug-trace-nowarn.patch"
+	"commit kunit patch:0001-dma-mapping-kunit-hooks.patch file:kernel/dma/tests"
+	"commit harness file:tools/testing/dma-coherent"
+	"commit docs patch:0004-documentation-core-api-coherent-pool.patch file:Documentation/core-api/dma-coherent-pool.rst"
+)
+
+# Every patch in patches/series and every file we own must be used.
+for p in $(awk '!/^#/ && NF {print $1}' "$top/patches/series"); do
+	grep -q -- "$p" <<<"${series[*]}" || die "patches/$p is not in the series"
+done
+
+fresh_worktree() {
+	git -C "$src" worktree remove --force "$work" >/dev/null 2>&1 || rm -rf "$work"
+	git -C "$src" worktree prune
+	git -C "$src" worktree add -q --detach "$work" pristine
+	git -C "$work" config user.name "dma-coherent project"
+	git -C "$work" config user.email "dma-coherent@localhost"
+}
+
+fresh_worktree
+cd "$work"
+for step in "${series[@]}"; do
+	read -r kind name items <<<"$step"
+	if [ "$kind" = am ]; then
+		git am -q "$top/patches/$name" || die "git am patches/$name failed"
+		continue
+	fi
+	for item in $items; do
+		case "$item" in
+		patch:*) git apply --index "$top/patches/${item#patch:}" ;;
+		file:*)
+			path=${item#file:}
+			mkdir -p "$(dirname "$path")"
+			rsync -a --delete --exclude='*.o' --exclude='*.d' \
+				--exclude='.*' "$top/$path" "$(dirname "$path")/"
+			git add -A -- "$path"
+			;;
+		esac
+	done
+	git commit -q -F "$top/patches/messages/$name.txt"
+done
+got=$(git rev-parse 'HEAD^{tree}')
+[ "$got" = "$want" ] ||
+	die "the series does not rebuild the overlaid tree: $(git diff --stat "$want" "$got" | tail -1)"
+
+rm -rf "$out"
+git format-patch -q --cover-letter --base=pristine -o "$out" pristine..HEAD
+python3 - "$out/0000-cover-letter.patch" "$top/patches/messages/cover.txt" \
+	"$top/build/bench/summary.txt" <<'PY'
+import os, sys
+path, cover, bench = sys.argv[1:4]
+text = open(path).read()
+lines = open(cover).read().split('\n', 2)
+blurb = lines[2] if len(lines) > 2 else ''
+if os.path.exists(bench):
+    blurb += '\nBenchmark (make bench on this machine):\n\n' + open(bench).read()
+text = text.replace('*** SUBJECT HERE ***', lines[0])
+text = text.replace('*** BLURB HERE ***', blurb.strip() + '\n')
+open(path, 'w').write(text)
+PY
+echo "patch: $(ls "$out" | wc -l) files in ${out#"$top"/}"
+
+if [ "${1:-}" = --verify ]; then
+	fresh_worktree
+	mapfile -t files < <(ls "$out"/*.patch | grep -v 0000-cover-letter)
+	git -C "$work" am -q "${files[@]}" || die "the series does not apply with git am"
+	got=$(git -C "$work" rev-parse 'HEAD^{tree}')
+	[ "$got" = "$want" ] || die "git am of the series differs from the overlaid tree"
+	echo "patch: the series applies with git am onto pristine $(git -C "$src" log -1 --format=%s pristine) and matches the overlay"
+	echo "1 passed, 0 failed"
+fi

@@ -10,9 +10,9 @@ need=(linux-source-6.12 make gcc flex bison bc libelf-dev libssl-dev python3
       gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf)
 case "${1:-kunit}" in
 kunit) ;;
-lint) need+=(sparse perl python3-sphinx) ;;
+lint) need+=(sparse perl python3-sphinx python3-ply python3-git) ;;
 harness) need+=(clang libclang-rt-14-dev valgrind) ;;
-all) need+=(sparse perl clang libclang-rt-14-dev valgrind python3-matplotlib python3-sphinx gcc-riscv64-linux-gnu gcc-sh4-linux-gnu) ;;
+all) need+=(sparse perl python3-ply python3-git clang libclang-rt-14-dev valgrind python3-matplotlib python3-sphinx gcc-riscv64-linux-gnu gcc-sh4-linux-gnu) ;;
 *) echo "deps.sh: unknown set '$1' (kunit, lint, harness or all)" >&2; exit 2 ;;
 esac
 

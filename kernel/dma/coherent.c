@@ -172,7 +172,7 @@ struct dma_coherent_mem {
 	unsigned long		live;
 	struct dma_coherent_stats stats;
 	struct list_head	users;
-	spinlock_t		lock;
+	spinlock_t		lock;	/* see the list above */
 	const char		*name;
 	bool			use_dev_dma_pfn_offset;
 	bool			declared;

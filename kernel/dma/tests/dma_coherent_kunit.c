@@ -326,26 +326,25 @@ static void declare_bad_arguments(struct kunit *test)
 {
 	struct pool_ctx ctx;
 	struct device *dev;
-	phys_addr_t top = (phys_addr_t)-1 & PAGE_MASK;
+	phys_addr_t top = (phys_addr_t)-1 & PAGE_MASK, phys;
+	dma_addr_t dma;
 
 	declare_pool(test, &ctx, 0, SZ_1M);
 	dev = new_device(test, "dma-coherent-kunit-bad");
+	phys = ctx.phys + SZ_1M;
+	dma = ctx.dma + SZ_1M;
 
-	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, ctx.phys + SZ_1M,
-							      ctx.dma + SZ_1M, 0));
+	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, phys, dma, 0));
 	KUNIT_EXPECT_NULL(test, dev->dma_mem);
 	/* Less than one whole page. */
-	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, ctx.phys + SZ_1M + 16,
-							      ctx.dma + SZ_1M + 16,
-							      PAGE_SIZE));
+	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, phys + 16, dma + 16,
+							     PAGE_SIZE));
 	KUNIT_EXPECT_NULL(test, dev->dma_mem);
 	/* The physical range wraps around. */
-	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, top, ctx.dma, SZ_1M));
+	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, top, dma, SZ_1M));
 	KUNIT_EXPECT_NULL(test, dev->dma_mem);
 	/* The DMA range wraps around. */
-	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, ctx.phys + SZ_1M,
-							      (dma_addr_t)-PAGE_SIZE,
-							      SZ_1M));
+	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, phys, -PAGE_SIZE, SZ_1M));
 	KUNIT_EXPECT_NULL(test, dev->dma_mem);
 	if (dev->dma_mem)
 		dma_release_coherent_memory(dev);
@@ -541,11 +540,13 @@ static void fallback_pool(struct kunit *test)
 	struct pool_ctx ctx;
 	dma_addr_t h1, h2;
 	void *b1, *b2;
+	int ret;
 
 	declare_pool(test, &ctx, 0, SZ_1M);
 	dma_release_coherent_memory(ctx.dev);
-	KUNIT_ASSERT_EQ(test, 0, dma_declare_coherent_memory_flags(ctx.dev, ctx.phys,
-				ctx.dma, 4 * PAGE_SIZE, DMA_COHERENT_FALLBACK));
+	ret = dma_declare_coherent_memory_flags(ctx.dev, ctx.phys, ctx.dma,
+						4 * PAGE_SIZE, DMA_COHERENT_FALLBACK);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	b1 = dma_alloc_coherent(ctx.dev, 4 * PAGE_SIZE, &h1, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, b1);
 	KUNIT_EXPECT_TRUE(test, in_pool(&ctx, h1, 4 * PAGE_SIZE));
@@ -869,8 +870,8 @@ static int attach_dt_devices(struct kunit *test, struct device **devs, int max)
 		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%pOF: of_reserved_mem_device_init", np);
 		if (ret)
 			continue;
-		KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-					rmem_release_action, dev));
+		ret = kunit_add_action_or_reset(test, rmem_release_action, dev);
+		KUNIT_ASSERT_EQ(test, ret, 0);
 		devs[n++] = dev;
 	}
 	of_node_put(np);
@@ -884,7 +885,7 @@ static void dt_shared_pool(struct kunit *test)
 	struct device_node *mr;
 	dma_addr_t h[2][4];
 	void *b[2][4];
-	int n, d, i, e, f;
+	int n, d, i, e;
 
 	n = attach_dt_devices(test, devs, 2);
 	if (n < 2)
@@ -910,14 +911,12 @@ static void dt_shared_pool(struct kunit *test)
 			fill(b[d][i], size, 16 * d + i + 1);
 		}
 	}
-	for (d = 0; d < 2; d++)
-		for (i = 0; i < 4; i++)
-			for (e = 0; e < 2; e++)
-				for (f = 0; f < 4; f++)
-					if (d != e || i != f)
-						KUNIT_EXPECT_FALSE(test,
-							overlaps(h[d][i], (i + 1) * PAGE_SIZE,
-								 h[e][f], (f + 1) * PAGE_SIZE));
+	for (d = 0; d < 8; d++)
+		for (e = d + 1; e < 8; e++)
+			KUNIT_EXPECT_FALSE(test, overlaps(h[d / 4][d % 4],
+							  (d % 4 + 1) * PAGE_SIZE,
+							  h[e / 4][e % 4],
+							  (e % 4 + 1) * PAGE_SIZE));
 	for (d = 0; d < 2; d++) {
 		for (i = 0; i < 4; i++) {
 			KUNIT_EXPECT_TRUE(test, intact(b[d][i], (i + 1) * PAGE_SIZE,
@@ -1009,6 +1008,7 @@ static struct kunit_suite dma_coherent_test_suite = {
 	.name = "dma_coherent",
 	.test_cases = dma_coherent_test_cases,
 };
+
 kunit_test_suite(dma_coherent_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for per-device coherent DMA pools");

@@ -8,6 +8,7 @@
 #   ARCH: x86_64, arm64 or arm
 #   KDIR=dir, BASELINE=1: see scripts/prepare-tree.sh
 #   KUNITCONFIG=file: use another .kunitconfig (default kunit/ARCH.kunitconfig)
+#   KUNIT_OUT=name: build directory build/out/name (default ARCH)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ else
 fi
 suffix=
 [ "${BASELINE:-0}" = 1 ] && suffix=-baseline
-out=$top/build/out/$arch$suffix
+out=$top/build/out/${KUNIT_OUT:-$arch$suffix}
 kunitconfig=${KUNITCONFIG:-$top/kunit/$arch.kunitconfig}
 [ -f "$kunitconfig" ] || die "no $kunitconfig: ARCH must be x86_64, arm64 or arm"
 

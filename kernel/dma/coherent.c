@@ -374,20 +374,31 @@ static long pool_find(const struct dma_coherent_mem *mem, unsigned long n,
 	return leaf * WORD_PAGES + word_place(mem->used[leaf], n, order);
 }
 
-/* Linear scan for multi-word requests the tree could not place. */
+/*
+ * Linear scan for requests the tree could not place: multi-word ones, and
+ * any that may take the capped alignment.  Not
+ * bitmap_find_next_zero_area_off(), whose unsigned int length would refuse
+ * requests of 2^32 pages and more.
+ */
 static long pool_find_slow(const struct dma_coherent_mem *mem,
 			   unsigned long n, unsigned int order)
 {
-	unsigned long mask, idx;
+	unsigned long mask, off, idx, busy;
 
-	if (n > UINT_MAX || mem->free < n)
+	if (mem->free < n)
 		return -1;
 	for (;;) {
 		mask = (1UL << order) - 1;
-		idx = bitmap_find_next_zero_area_off(mem->used, mem->nbits, 0, n,
-						     mask, mem->abs0 & mask);
-		if (idx + n <= mem->nbits)
-			return idx;
+		off = mem->abs0 & mask;
+		for (idx = 0;; idx = busy + 1) {
+			idx = find_next_zero_bit(mem->used, mem->nbits, idx);
+			idx = ((idx + off + mask) & ~mask) - off;
+			if (idx >= mem->nbits || n > mem->nbits - idx)
+				break;
+			busy = find_next_bit(mem->used, idx + n, idx);
+			if (busy >= idx + n)
+				return idx;
+		}
 		if (order <= (unsigned int)CAPPED_ALIGN_ORDER)
 			return -1;
 		order = CAPPED_ALIGN_ORDER;
@@ -416,9 +427,16 @@ static struct dma_coherent_user *pool_user(struct dma_coherent_mem *mem,
 static inline dma_addr_t dma_get_device_base(struct device *dev,
 					     struct dma_coherent_mem *mem)
 {
-	if (mem->use_dev_dma_pfn_offset)
+	if (mem->use_dev_dma_pfn_offset && dev)
 		return phys_to_dma(dev, PFN_PHYS(mem->pfn_base));
 	return mem->device_base;
+}
+
+/* DMA address of byte @offset of @mem as @dev sees it, for messages. */
+static dma_addr_t pool_dma(struct dma_coherent_mem *mem, struct device *dev,
+			   unsigned long offset)
+{
+	return dma_get_device_base(dev, mem) + offset;
 }
 
 /* What a failed allocation saw, for the messages. */
@@ -453,7 +471,7 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 		*next = u->next;
 	if (n <= mem->pages) {
 		idx = pool_find(mem, n, order);
-		if (idx < 0 && n > WORD_PAGES)
+		if (idx < 0 && (n > WORD_PAGES || order > (unsigned int)CAPPED_ALIGN_ORDER))
 			idx = pool_find_slow(mem, n, order);
 	}
 	if (idx < 0) {
@@ -493,7 +511,7 @@ static bool pool_owns(const struct dma_coherent_mem *mem, const void *vaddr)
 static void pool_report(struct dma_coherent_mem *mem, struct device *dev,
 			const void *vaddr, int order, const char *what)
 {
-	dma_addr_t dma = mem->device_base + (vaddr - mem->virt_base);
+	dma_addr_t dma = pool_dma(mem, dev, vaddr - mem->virt_base);
 
 	trace_dma_coherent_misuse(dev, mem->name, dma, order, what);
 	WARN_ONCE(1, "dma-coherent: pool %s: bad free (%s)\n", mem->name, what);
@@ -530,7 +548,7 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 		end = min(find_next_bit(mem->start, limit, idx + 1),
 			  find_next_zero_bit(mem->used, limit, idx + 1));
 		n = end - idx;
-		if (pages_order(n) != order)
+		if (pages_order(n) != (unsigned int)order)
 			what = "order does not match the buffer";
 	}
 	if (what) {
@@ -549,8 +567,7 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 	if (u)
 		u->live--;
 	spin_unlock_irqrestore(&mem->lock, flags);
-	trace_dma_coherent_free(dev, mem->name, n,
-				mem->device_base + ((dma_addr_t)(idx - mem->off) << PAGE_SHIFT));
+	trace_dma_coherent_free(dev, mem->name, n, pool_dma(mem, dev, offset));
 }
 
 static int pool_mmap(struct dma_coherent_mem *mem, struct vm_area_struct *vma,

@@ -78,8 +78,8 @@ const char *dcw_check(struct dma_coherent_mem *mem)
 	for (i = 0; i < nwords; i++) {
 		if (mem->start[i] & ~mem->used[i])
 			return "a start bit on a free page";
-		used += hweight_long(mem->used[i]);
-		starts += hweight_long(mem->start[i]);
+		used += __builtin_popcountl(mem->used[i]);
+		starts += __builtin_popcountl(mem->start[i]);
 	}
 	if (used - (nwords * BITS_PER_LONG - mem->pages) != mem->pages - mem->free)
 		return "free does not match the used bits";
@@ -99,7 +99,7 @@ long dcw_find(struct dma_coherent_mem *mem, unsigned long n)
 
 	if (n && n <= mem->pages) {
 		idx = pool_find(mem, n, order);
-		if (idx < 0 && n > WORD_PAGES)
+		if (idx < 0 && (n > WORD_PAGES || order > CAPPED_ALIGN_ORDER))
 			idx = pool_find_slow(mem, n, order);
 	}
 	return idx < 0 ? -1 : idx - (long)mem->off;

@@ -19,8 +19,10 @@
 #include <linux/spinlock.h>
 
 #include "shim.h"
+#include "trace/events/dma_coherent.h"
 
 struct shim_counters shim;
+unsigned long shim_traces[SHIM_TRACE_NR];
 struct shim_remap shim_remap;
 bool shim_verbose;
 __thread int shim_atomic;
@@ -40,6 +42,7 @@ void shim_reset(void)
 	shim.allocs = allocs;
 	shim.maps = maps;
 	memset(&shim_remap, 0, sizeof(shim_remap));
+	memset(shim_traces, 0, sizeof(shim_traces));
 	fail_at = 0;
 	failed = NULL;
 	last_msg[0] = '\0';
@@ -99,7 +102,7 @@ char *kstrdup(const char *s, gfp_t gfp)
 		return NULL;
 	d = shim_alloc(1, strlen(s) + 1, gfp, false, "kstrdup");
 	if (d)
-		strcpy(d, s);
+		memcpy(d, s, strlen(s) + 1);
 	return d;
 }
 
@@ -204,15 +207,20 @@ bool shim_warn(bool *once, const char *fmt, ...)
 int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    unsigned long pfn, unsigned long size, pgprot_t prot)
 {
+	int ret;
+
 	(void)vma;
 	(void)prot;
 	if (shim_atomic)
 		count(shim.bad, 1);
+	pthread_mutex_lock(&msg_lock);
 	shim_remap.calls++;
 	shim_remap.addr = addr;
 	shim_remap.pfn = pfn;
 	shim_remap.size = size;
-	return shim_remap.result;
+	ret = shim_remap.result;
+	pthread_mutex_unlock(&msg_lock);
+	return ret;
 }
 
 static struct {
@@ -228,6 +236,10 @@ int shim_arena_init(phys_addr_t phys, u64 size, bool sparse)
 {
 	void *p;
 
+	if (arena.virt && arena.phys == phys && arena.size == size &&
+	    arena.sparse == sparse)
+		return 0;		/* kept from before: reuse it */
+	shim_arena_exit();
 	if (size != (size_t)size)
 		return -1;
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,

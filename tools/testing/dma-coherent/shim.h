@@ -18,8 +18,8 @@ struct shim_counters {
 	unsigned long	warns;		/* WARN*() conditions that were true */
 	unsigned long	warned;		/* warnings printed (first of a _ONCE) */
 	unsigned long	msgs[SHIM_NLEVELS];
-	unsigned long	bad;		/* sleeping call under a spinlock, bad
-					 * memremap flags, unknown memunmap */
+	/* Sleeping calls under a spinlock, bad memremap() flags or memunmap(). */
+	unsigned long	bad;
 };
 
 struct shim_remap {
@@ -43,7 +43,8 @@ const char *shim_last_msg(void);
 /*
  * The arena: [@phys, @phys + @size) of "physical" memory, backed by an
  * anonymous MAP_NORESERVE mapping.  memremap() works inside it only.  In a
- * sparse arena, shim_memset() only writes the first and last page.
+ * sparse arena, shim_memset() only writes the first and last page.  An
+ * arena still mapped with the same parameters is reused as it is.
  */
 int shim_arena_init(phys_addr_t phys, u64 size, bool sparse);
 void shim_arena_exit(void);

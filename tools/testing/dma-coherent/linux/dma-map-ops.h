@@ -5,6 +5,7 @@
 
 #include <linux/device.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 
 #define DMA_COHERENT_FALLBACK	(1U << 0)
 
@@ -15,6 +16,8 @@ int dma_declare_coherent_memory_flags(struct device *dev, phys_addr_t phys_addr,
 void dma_release_coherent_memory(struct device *dev);
 int dma_alloc_from_dev_coherent(struct device *dev, ssize_t size,
 		dma_addr_t *dma_handle, void **ret);
+int dma_alloc_from_dev_coherent_gfp(struct device *dev, ssize_t size,
+		dma_addr_t *dma_handle, void **ret, gfp_t gfp);
 int dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr);
 int dma_mmap_from_dev_coherent(struct device *dev, struct vm_area_struct *vma,
 		void *cpu_addr, size_t size, int *ret);

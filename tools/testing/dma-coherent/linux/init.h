@@ -7,6 +7,6 @@
 
 #define __ro_after_init
 #define core_initcall(fn) \
-	static int (*__initcall_##fn)(void) __attribute__((unused)) = fn
+	static int (*__initcall_##fn)(void) __maybe_unused = fn
 
 #endif

@@ -25,6 +25,6 @@ typedef int (*reservedmem_of_init_fn)(struct reserved_mem *rmem);
 
 #define RESERVEDMEM_OF_DECLARE(name, compat, init)			\
 	static reservedmem_of_init_fn __reservedmem_of_table_##name	\
-		__attribute__((unused)) = init
+		__maybe_unused = (init)
 
 #endif

@@ -4,13 +4,12 @@
 #define _DCT_LINUX_PRINTK_H
 
 #include <stdbool.h>
+#include <linux/compiler.h>
 
 enum { SHIM_ERR, SHIM_WARN, SHIM_INFO, SHIM_NLEVELS };
 
-void shim_printk(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-bool shim_warn(bool *once, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3) void shim_printk(int level, const char *fmt, ...);
+__printf(2, 3) bool shim_warn(bool *once, const char *fmt, ...);
 
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt

@@ -3,7 +3,8 @@
 #ifndef _DCT_LINUX_SLAB_H
 #define _DCT_LINUX_SLAB_H
 
-#include <linux/types.h>	/* tools/include's gfp_t */
+#include <linux/gfp.h>		/* tools/include's gfp_t */
+#include <linux/types.h>
 
 void *shim_alloc(size_t n, size_t size, gfp_t gfp, bool zero, const char *what);
 void shim_free(const void *p);

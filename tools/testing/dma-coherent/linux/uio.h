@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Stands in for include/linux/uio.h: unused, CONFIG_DEBUG_FS is off. */

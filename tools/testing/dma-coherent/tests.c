@@ -1,0 +1,919 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of kernel/dma/coherent.c through its API, plus white-box checks
+ * of its pools through coherent_wrap.h.  Each test sets up its own arena
+ * and must leave no allocation or mapping behind (main.c checks).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <linux/sizes.h>
+
+#include "coherent_wrap.h"
+#include "engine.h"
+#include "model.h"
+#include "shim.h"
+#include "test.h"
+
+#define T_PAGES		8192UL
+#define PS		PAGE_SIZE
+
+static phys_addr_t t_phys;		/* of the arena */
+static u8 *arena;
+
+static bool setup_at(phys_addr_t phys, unsigned long pages)
+{
+	t_phys = phys;
+	if (!CHECK(!shim_arena_init(phys, (unsigned long long)pages * PS, false)))
+		return false;
+	arena = shim_phys_to_virt(phys);
+	return true;
+}
+
+static bool setup(void)
+{
+	return setup_at((phys_addr_t)0x7654300000ULL + PS, T_PAGES);
+}
+
+static struct device mkdev(const char *name)
+{
+	return (struct device) { .init_name = name, .coherent_dma_mask = ~0ULL };
+}
+
+static struct dcw_pool pool_of(struct device *dev, int i)
+{
+	struct dcw_pool p = { 0 };
+
+	if (dcw_pool_of(dev, i))
+		dcw_pool_get(dcw_pool_of(dev, i), &p);
+	return p;
+}
+
+/* Allocate through @dev; returns the buffer or NULL, checks ret is 1. */
+static void *alloc(struct device *dev, ssize_t size, dma_addr_t *handle)
+{
+	dma_addr_t h;
+	void *v = (void *)1;
+
+	CHECK_EQ(dma_alloc_from_dev_coherent(dev, size, handle ? handle : &h, &v), 1);
+	return v;
+}
+
+static bool is_zero(const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	return !n || (!b[0] && !memcmp(b, b + 1, n - 1));
+}
+
+static unsigned int maxfit_ref(unsigned long used)
+{
+	unsigned int n, pos, best = 0;
+	unsigned long mask;
+
+	for (n = 1; n <= BITS_PER_LONG; n++) {
+		mask = n == BITS_PER_LONG ? ~0UL : (1UL << n) - 1;
+		for (pos = 0; pos + n <= BITS_PER_LONG; pos += 1U << mp_order(n))
+			if (!(used & (mask << pos)))
+				best = n;
+	}
+	return best;
+}
+
+/* word_maxfit() against brute force on structured and random words. */
+static void test_word_maxfit(void)
+{
+	struct dsrc s;
+	unsigned long used, i, bad = 0;
+
+	dsrc_seed(&s, dct_opts.seed);
+	for (i = 0; i < 300000 && bad < 5; i++) {
+		switch (i % 4) {
+		case 0:
+			used = dsrc_below(&s, ~0ULL) & dsrc_below(&s, ~0ULL) &
+			       dsrc_below(&s, ~0ULL);
+			break;
+		case 1:		/* one used run */
+			used = (~0UL >> dsrc_below(&s, BITS_PER_LONG)) << dsrc_below(&s, BITS_PER_LONG);
+			break;
+		case 2:		/* a few used pages */
+			used = 1UL << dsrc_below(&s, BITS_PER_LONG) | 1UL << dsrc_below(&s, BITS_PER_LONG);
+			break;
+		default:
+			used = ~(dsrc_below(&s, ~0ULL) & dsrc_below(&s, ~0ULL));
+		}
+		if (i < 70000)
+			used = i < 65536 ? i * 0x0001000100010001ULL : ~0UL << (i % BITS_PER_LONG) >> (i / BITS_PER_LONG % BITS_PER_LONG);
+		bad += !CHECKF(dcw_word_maxfit(used) == maxfit_ref(used),
+			       "word_maxfit(%#lx) = %u, brute force %u", used,
+			       dcw_word_maxfit(used), maxfit_ref(used));
+	}
+}
+
+static void test_declare_errors(void)
+{
+	struct device dev = mkdev("err"), dev2 = mkdev("err2");
+	phys_addr_t top = PHYS_ADDR_MAX & PAGE_MASK;
+	dma_addr_t dtop = (dma_addr_t)~0ULL & PAGE_MASK;
+	unsigned long errs;
+
+	if (!setup())
+		return;
+	CHECK_EQ(dma_declare_coherent_memory(NULL, t_phys, 0, PS), -ENODEV);
+	errs = shim.msgs[SHIM_ERR];
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, 0, 0), -EINVAL);
+	CHECK_EQ(dma_declare_coherent_memory_flags(&dev, t_phys, 0, PS, 2), -EINVAL);
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, 0x100, 4 * PS), -EINVAL);
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys + 100, 100, PS), -EINVAL);
+	CHECK_EQ(dma_declare_coherent_memory(&dev, top, 0, 2 * PS), -EINVAL);
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, dtop, 2 * PS), -EINVAL);
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, 0, SIZE_MAX), -EINVAL);
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys + T_PAGES * PS, 0, PS), -EINVAL);
+	CHECK_EQ(shim.msgs[SHIM_ERR] - errs, 8);
+	CHECK(!dev.dma_mem);
+	CHECK_EQ(shim.allocs, 0);
+	CHECK_EQ(shim.maps, 0);
+
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, 0, 8 * PS), 0);
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys + 8 * PS, 0, 8 * PS), -EBUSY);
+	CHECK_EQ(pool_of(&dev, 0).pages, 8);
+	CHECK(!dcw_pool_of(&dev, 1));
+	/* Two devices may not be told the same memory... but nothing stops it. */
+	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys + 8 * PS, 0x1000000, 8 * PS), 0);
+	CHECK_EQ(shim.maps, 2);
+	dma_release_coherent_memory(&dev);
+	dma_release_coherent_memory(&dev2);
+	dma_release_coherent_memory(NULL);
+	CHECK(!dev.dma_mem && !dev2.dma_mem);
+	CHECK_EQ(shim.warns, 0);
+	shim_arena_exit();
+}
+
+static void test_declare_trim(void)
+{
+	struct device dev = mkdev("trim");
+	struct dcw_pool p;
+
+	if (!setup())
+		return;
+	/* 10 pages from 123 bytes before page 4: the 9 whole pages inside. */
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys + 4 * PS - 123,
+					     0x80000000 - 123, 10 * PS), 0);
+	CHECK_EQ(shim.msgs[SHIM_WARN], 1);
+	CHECKF(strstr(shim_last_msg(), "9 whole pages"), "message: %s", shim_last_msg());
+	p = pool_of(&dev, 0);
+	CHECK_EQ(p.pages, 9);
+	CHECK(p.virt == arena + 4 * PS);
+	CHECK_EQ(p.dma, 0x80000000);
+	CHECK_EQ(p.pfn, PHYS_PFN(t_phys) + 4);
+	CHECK(p.declared && !p.fallback);
+	CHECK(!dcw_check(dcw_pool_of(&dev, 0)));
+	dma_release_coherent_memory(&dev);
+	CHECK(!dev.dma_mem);
+	shim_arena_exit();
+}
+
+static void test_alloc_basics(void)
+{
+	struct device none = mkdev("none"), dev = mkdev("basic"), fb = mkdev("fb");
+	struct vm_area_struct vma = { 0 };
+	void *v, *w, *bufs[16];
+	dma_addr_t h;
+	int i, err;
+
+	if (!setup())
+		return;
+	CHECK_EQ(dma_alloc_from_dev_coherent(&none, PS, &h, &v), 0);
+	CHECK_EQ(dma_alloc_from_dev_coherent(NULL, PS, &h, &v), 0);
+	CHECK_EQ(dma_release_from_dev_coherent(&none, 0, arena), 0);
+	CHECK_EQ(dma_mmap_from_dev_coherent(&none, &vma, arena, PS, &err), 0);
+
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, 0x10000000, 16 * PS), 0);
+	CHECK(!alloc(&dev, 0, NULL));
+	CHECK(!alloc(&dev, -5, NULL));
+	CHECK_EQ(pool_of(&dev, 0).failures, 0);
+
+	v = alloc(&dev, 100, &h);
+	if (!CHECK(v))
+		goto out;
+	CHECK_EQ(h, 0x10000000 + ((u8 *)v - arena));
+	CHECK(is_zero(v, PS));
+	memset(v, 0xa5, PS);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, v), 1);
+	w = alloc(&dev, PS, NULL);
+	CHECK(w && is_zero(w, PS));
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, w), 1);
+
+	/* Exact size: 3 pages leave the 4th of their block to others. */
+	bufs[0] = alloc(&dev, 3 * PS, NULL);
+	for (i = 1; i < 14; i++)
+		CHECKF((bufs[i] = alloc(&dev, PS, NULL)), "page %d of 13", i);
+	CHECK_EQ(pool_of(&dev, 0).free, 0);
+	CHECK(!alloc(&dev, PS, NULL));
+	CHECK_EQ(pool_of(&dev, 0).failures, 1);
+	CHECK_EQ(pool_of(&dev, 0).peak, 16);
+	for (i = 0; i < 14; i++)
+		CHECK_EQ(dma_release_from_dev_coherent(&dev, i ? 0 : 2, bufs[i]), 1);
+	CHECK(!alloc(&dev, 17 * PS, NULL));
+	CHECK_EQ(pool_of(&dev, 0).free, 16);
+
+	/* A pool that may fall back to generic memory. */
+	CHECK_EQ(dma_declare_coherent_memory_flags(&fb, t_phys + 64 * PS, 0x20000000, 4 * PS,
+						   DMA_COHERENT_FALLBACK), 0);
+	v = alloc(&fb, 4 * PS, NULL);
+	CHECK(v);
+	CHECK_EQ(dma_alloc_from_dev_coherent(&fb, PS, &h, &w), 0);
+	CHECK_EQ(pool_of(&fb, 0).fallbacks, 1);
+	CHECK_EQ(pool_of(&fb, 0).failures, 1);
+	CHECK_EQ(dma_release_from_dev_coherent(&fb, 2, v), 1);
+	CHECK_EQ(pool_of(&fb, 0).allocs, 1);
+	CHECK_EQ(pool_of(&fb, 0).frees, 1);
+out:
+	dma_release_coherent_memory(&dev);
+	dma_release_coherent_memory(&fb);
+	CHECK(!dev.dma_mem && !fb.dma_mem);
+	CHECK_EQ(shim.warns, 0);
+	shim_arena_exit();
+}
+
+/* Alignment is on the absolute DMA address, not the pool start or phys. */
+static void test_alignment(void)
+{
+	struct device dev = mkdev("align");
+	const dma_addr_t base = 0x20000000 + 3 * PS;	/* page 3 of a 64-page block */
+	struct dsrc s;
+	unsigned int i, o;
+	dma_addr_t h;
+	void *v;
+
+	if (!setup())
+		return;
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys + 5 * PS, base, 300 * PS), 0);
+	for (o = 0; o <= 6; o++) {
+		v = alloc(&dev, PS << o, &h);
+		if (!CHECKF(v, "order %u", o))
+			continue;
+		CHECKF(h % (PS << o) == 0, "order %u at %#llx", o, (unsigned long long)h);
+		CHECK_EQ(h, base + ((u8 *)v - (arena + 5 * PS)));
+		CHECK_EQ(dma_release_from_dev_coherent(&dev, o, v), 1);
+	}
+	/* Fill the pool with random sizes: no buffer crosses its order's boundary. */
+	dsrc_seed(&s, dct_opts.seed);
+	for (i = 0; i < 400; i++) {
+		size_t size = 1 + dsrc_below(&s, 24 * PS);
+
+		v = alloc(&dev, size, &h);
+		if (v)
+			CHECKF(h % (PS << get_order(size)) == 0, "%zu bytes at %#llx",
+			       size, (unsigned long long)h);
+	}
+	CHECK(!dcw_check(dcw_pool_of(&dev, 0)));
+	CHECKF(pool_of(&dev, 0).free < 24, "%lu pages left free", pool_of(&dev, 0).free);
+	dma_release_coherent_memory(&dev);
+	CHECK(dev.dma_mem);		/* refused: buffers are live */
+	/* Free everything through the bitmaps' view of the pool. */
+	{
+		struct dcw_pool p = pool_of(&dev, 0);
+		unsigned long k, n;
+
+		for (k = 0; k < p.pages; k++) {
+			if (!test_bit(p.off + k, p.start))
+				continue;
+			for (n = 1; k + n < p.pages && test_bit(p.off + k + n, p.used) &&
+			     !test_bit(p.off + k + n, p.start); n++)
+				;
+			CHECK_EQ(dma_release_from_dev_coherent(&dev, mp_order(n),
+							       (u8 *)p.virt + k * PS), 1);
+		}
+	}
+	CHECK_EQ(pool_of(&dev, 0).misuse, 0);
+	dma_release_coherent_memory(&dev);
+	CHECK(!dev.dma_mem);
+	shim_arena_exit();
+}
+
+static void test_capped_alignment(void)
+{
+	struct device dev = mkdev("capped"), dev2 = mkdev("capped2");
+	const unsigned long mib = SZ_1M / PS;
+	dma_addr_t h, base = 0x40000000 + SZ_1M;	/* 1 MiB but not 2 MiB aligned */
+	void *v, *w;
+
+	if (!setup())
+		return;
+	/* 1.17 MiB in a 1.95 MiB pool: no 2 MiB-aligned room, 1 MiB-aligned is. */
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, base, (2 * mib - 10) * PS), 0);
+	v = alloc(&dev, (mib + mib / 6) * PS, &h);
+	CHECK(v);
+	CHECK_EQ(h, base);
+	/* At its natural alignment when it can be: 1/8 MiB at 1/8 MiB. */
+	w = alloc(&dev, mib / 8 * PS, &h);
+	CHECK(w);
+	CHECK_EQ(h % (SZ_1M / 8), 0);
+	CHECK(!alloc(&dev, mib / 2 * PS, NULL));
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, get_order((mib + mib / 6) * PS), v), 1);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, get_order(mib / 8 * PS), w), 1);
+	dma_release_coherent_memory(&dev);
+
+	/* Up to 1 MiB, natural alignment or nothing. */
+	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys, base + mib / 4 * PS,
+					     (mib + mib / 2) * PS), 0);
+	CHECK(!alloc(&dev2, (mib - mib / 4 + 1) * PS, NULL));
+	CHECK_EQ(pool_of(&dev2, 0).failures, 1);
+	dma_release_coherent_memory(&dev2);
+	CHECK(!dev.dma_mem && !dev2.dma_mem);
+	shim_arena_exit();
+}
+
+static void test_free_misuse(void)
+{
+	struct device dev = mkdev("misuse"), other = mkdev("other");
+	unsigned long used[4], start[4], warns = shim.warns, warned = shim.warned;
+	size_t words;
+	struct dcw_pool p;
+	u8 *a, *b, *x, *foreign = malloc(PS);
+	int misuse = 0;
+	static const struct {
+		int	page, byte, order;
+		const char *what;
+	} bad[] = {
+		{ 1, 0, 2, "inside a live buffer" },
+		{ 0, 1, 2, "not page aligned" },
+		{ 0, 0, 1, "order does not match" },
+		{ 0, 0, 3, "order does not match" },
+		{ 0, 0, -1, "impossible order" },
+		{ 0, 0, BITS_PER_LONG, "impossible order" },
+		{ 6, 0, 0, "not allocated" },
+	};
+	unsigned int i;
+
+	if (!setup())
+		return;
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, 0x30000000, 64 * PS), 0);
+	CHECK_EQ(dma_declare_coherent_memory(&other, t_phys + 64 * PS, 0x30040000, 8 * PS), 0);
+	a = alloc(&dev, 3 * PS, NULL);
+	b = alloc(&dev, PS, NULL);
+	x = alloc(&other, PS, NULL);
+	if (!CHECK(a && b && x))
+		goto out;
+	p = pool_of(&dev, 0);
+	words = BITS_TO_LONGS(p.nbits) * sizeof(long);
+	memcpy(used, p.used, words);
+	memcpy(start, p.start, words);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		u8 *v = a + bad[i].page * PS + bad[i].byte;
+
+		if (bad[i].page == 6)
+			v = (u8 *)p.virt + 40 * PS;
+		CHECK_EQ(dma_release_from_dev_coherent(&dev, bad[i].order, v), 1);
+		misuse++;
+		CHECKF(strstr(shim_last_msg(), bad[i].what) &&
+		       strstr(shim_last_msg(), "coherent pool misuse: free of 0x"),
+		       "case %u: message '%s'", i, shim_last_msg());
+		p = pool_of(&dev, 0);
+		CHECK_EQ(p.misuse, misuse);
+		CHECK(!memcmp(used, p.used, words) && !memcmp(start, p.start, words));
+	}
+	CHECK_EQ(p.live, 2);
+	CHECK_EQ(p.free, 60);
+	CHECK_EQ(shim.warns - warns, misuse);
+	CHECK(shim.warned - warned <= 1);
+
+	/* Double free, then pointers that are not the device's. */
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, b), 1);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, b), 1);
+	CHECK_EQ(pool_of(&dev, 0).misuse, ++misuse);
+	CHECKF(strstr(shim_last_msg(), "double free"), "message '%s'", shim_last_msg());
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, foreign), 0);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, x), 0);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, (u8 *)p.virt + 64 * PS), 0);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, NULL), 0);
+	CHECK_EQ(pool_of(&dev, 0).misuse, misuse);
+	CHECK_EQ(pool_of(&other, 0).misuse, 0);
+	CHECK_EQ(shim.warns - warns, misuse);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 2, a), 1);
+	CHECK_EQ(dma_release_from_dev_coherent(&other, 0, x), 1);
+	CHECK_EQ(pool_of(&dev, 0).live, 0);
+out:
+	dma_release_coherent_memory(&dev);
+	dma_release_coherent_memory(&other);
+	CHECK(!dev.dma_mem && !other.dma_mem);
+	free(foreign);
+	shim_arena_exit();
+}
+
+static void test_mmap(void)
+{
+	struct device dev = mkdev("mmap");
+	struct vm_area_struct vma = { .vm_start = 0x100000, .vm_end = 0x100000 + 4 * PS };
+	unsigned long pfn, calls;
+	int err;
+	u8 *v;
+
+	if (!setup())
+		return;
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys + 2 * PS, 0x50000000, 32 * PS), 0);
+	v = alloc(&dev, 4 * PS - 100, NULL);
+	if (!CHECK(v))
+		goto out;
+	pfn = PHYS_PFN(t_phys) + (v - arena) / PS;
+
+#define MMAP(addr, size, pgoff, pages) ({				\
+	vma.vm_pgoff = (pgoff);						\
+	vma.vm_end = vma.vm_start + (pages) * PS;			\
+	calls = shim_remap.calls;					\
+	err = 1;							\
+	dma_mmap_from_dev_coherent(&dev, &vma, addr, size, &err); })
+
+	CHECK_EQ(MMAP(v, 4 * PS - 100, 0, 4), 1);
+	CHECK(!err && shim_remap.calls == calls + 1);
+	CHECK(shim_remap.pfn == pfn && shim_remap.size == 4 * PS && shim_remap.addr == vma.vm_start);
+	CHECK_EQ(MMAP(v, 4 * PS, 2, 2), 1);
+	CHECK(!err && shim_remap.pfn == pfn + 2 && shim_remap.size == 2 * PS);
+	CHECK_EQ(MMAP(v, 4 * PS, 0, 0), 1);
+	CHECK(!err && shim_remap.size == 0);
+	CHECK_EQ(MMAP(v, 4 * PS, 4, 1), 1);
+	CHECK(err == -ENXIO && shim_remap.calls == calls);
+	CHECK_EQ(MMAP(v, 4 * PS, ULONG_MAX, 1), 1);
+	CHECK(err == -ENXIO && shim_remap.calls == calls);
+	CHECK_EQ(MMAP(v, 4 * PS, 1, 4), 1);
+	CHECK(err == -ENXIO && shim_remap.calls == calls);
+	CHECK_EQ(MMAP(v, 4 * PS, 0, -1UL), 1);
+	CHECK(err == -ENXIO && shim_remap.calls == calls);
+	CHECK_EQ(MMAP(v, SIZE_MAX, 0, 1), 1);
+	CHECK(err == -ENXIO && shim_remap.calls == calls);
+	CHECK_EQ(MMAP(v, 40 * PS, 0, 1), 1);
+	CHECK(err == -ENXIO && shim_remap.calls == calls);
+	/* Pages that are not allocated are never mapped. */
+	CHECK_EQ(MMAP(v, 8 * PS, 0, 8), 1);
+	CHECK(err == -ENXIO && shim_remap.calls == calls);
+	CHECK_EQ(MMAP(v + 16 * PS, PS, 0, 1), 1);
+	CHECK(err == -ENXIO && shim_remap.calls == calls);
+	CHECKF(strstr(shim_last_msg(), "not allocated"), "message '%s'", shim_last_msg());
+	/* remap_pfn_range()'s error is passed on; foreign memory is not ours. */
+	shim_remap.result = -EAGAIN;
+	CHECK_EQ(MMAP(v, PS, 0, 1), 1);
+	CHECK_EQ(err, -EAGAIN);
+	shim_remap.result = 0;
+	CHECK_EQ(MMAP(arena + 100 * PS, PS, 0, 1), 0);
+	CHECK_EQ(MMAP(arena, PS, 0, 1), 0);
+#undef MMAP
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 2, v), 1);
+out:
+	dma_release_coherent_memory(&dev);
+	CHECK(!dev.dma_mem);
+	shim_arena_exit();
+}
+
+static void test_release_live(void)
+{
+	struct device dev = mkdev("live");
+	u8 *a, *b;
+
+	if (!setup())
+		return;
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, 0x60000000, 16 * PS), 0);
+	a = alloc(&dev, PS, NULL);
+	b = alloc(&dev, 5 * PS, NULL);
+	if (!CHECK(a && b))
+		goto out;
+	dma_release_coherent_memory(&dev);
+	CHECK(dev.dma_mem);
+	CHECKF(strstr(shim_last_msg(), "6 pages in 2 buffers"), "message '%s'", shim_last_msg());
+	CHECK_EQ(shim.maps, 1);
+	memset(a, 1, PS);		/* still mapped */
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, a), 1);
+	dma_release_coherent_memory(&dev);
+	CHECK(dev.dma_mem);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 3, b), 1);
+	CHECK_EQ(pool_of(&dev, 0).misuse, 0);
+out:
+	dma_release_coherent_memory(&dev);
+	CHECK(!dev.dma_mem);
+	CHECK_EQ(shim.maps, 0);
+	shim_arena_exit();
+}
+
+/* Device-tree pools: chains, sharing, and release with live buffers. */
+static void test_chains(void)
+{
+	struct device d0 = mkdev("d0"), d1 = mkdev("d1"), d2 = mkdev("d2");
+	struct reserved_mem a = { .name = "poolA", .size = 16 * PS },
+			    b = { .name = "poolB", .size = 64 * PS },
+			    bad = { .name = "bad", .size = PS, .fdt_node = OF_PROP_REUSABLE };
+	struct dma_coherent_mem *pa, *pb;
+	void *v[17], *x;
+	bool pending;
+	dma_addr_t h;
+	long live;
+	int i;
+
+	if (!setup())
+		return;
+	a.base = t_phys + 128 * PS;
+	b.base = t_phys + 256 * PS;
+	d0.dma_offset = 0x1000000;
+	CHECK_EQ(dcw_rmem_setup(&bad), -EINVAL);
+	CHECK(!dcw_rmem_setup(&a) && !dcw_rmem_setup(&b));
+	CHECK(a.ops == dcw_rmem_ops);
+	CHECK_EQ(a.ops->device_init(&a, &d0), 0);
+	CHECK_EQ(a.ops->device_init(&a, &d0), -EBUSY);
+	CHECK_EQ(b.ops->device_init(&b, &d0), 0);
+	CHECK_EQ(a.ops->device_init(&a, &d1), 0);
+	pa = a.priv;
+	pb = b.priv;
+	CHECK(dcw_pool_of(&d0, 0) == pa && dcw_pool_of(&d0, 1) == pb && !dcw_pool_of(&d0, 2));
+	CHECK(dcw_pool_of(&d1, 0) == pa && !dcw_pool_of(&d1, 1));
+	CHECK_EQ(dma_declare_coherent_memory(&d0, t_phys, 0, PS), -EBUSY);
+
+	/* d0 fills pool A, then goes on to B; d1 finds A full. */
+	for (i = 0; i < 17; i++)
+		v[i] = alloc(&d0, PS, &h);
+	CHECK(v[16] && (u8 *)v[16] >= arena + 256 * PS);
+	CHECK_EQ(h, b.base + d0.dma_offset + ((u8 *)v[16] - arena - 256 * PS));
+	CHECK(!alloc(&d1, PS, NULL));
+	CHECK(dcw_user(pa, &d0, &live, &pending) && live == 16 && !pending);
+	CHECK(dcw_user(pa, &d1, &live, &pending) && live == 0);
+
+	/* Release with live buffers keeps what is in use, detaches the rest. */
+	for (i = 0; i < 16; i++)
+		CHECK_EQ(dma_release_from_dev_coherent(&d0, 0, v[i]), 1);
+	x = alloc(&d1, 2 * PS, NULL);
+	dma_release_coherent_memory(&d0);
+	CHECK(dcw_pool_of(&d0, 0) == pb && !dcw_pool_of(&d0, 1));
+	CHECK(dcw_user(pb, &d0, &live, &pending) && live == 1 && pending);
+	CHECK(!dcw_user(pa, &d0, &live, &pending));
+	CHECK_EQ(b.ops->device_init(&b, &d0), 0);
+	CHECK(dcw_user(pb, &d0, &live, &pending) && !pending);
+	CHECK_EQ(b.ops->device_init(&b, &d0), -EBUSY);
+	b.ops->device_release(&b, &d0);
+	CHECK(dcw_user(pb, &d0, &live, &pending) && pending);
+	CHECK_EQ(dma_release_from_dev_coherent(&d0, 0, v[16]), 1);
+	CHECK_EQ(dma_release_from_dev_coherent(&d1, 1, x), 1);
+	dma_release_coherent_memory(&d0);
+	CHECK(!d0.dma_mem);
+	CHECK(!dcw_rmem_destroy(&a));		/* d1 still uses it */
+
+	/* A declared pool first, a device-tree pool after it. */
+	d2.coherent_dma_mask = 0xfffff;
+	CHECK_EQ(dma_declare_coherent_memory(&d2, t_phys + 512 * PS, 0x70000000, 4 * PS), 0);
+	CHECK_EQ(b.ops->device_init(&b, &d2), 0);
+	CHECKF(strstr(shim_last_msg(), "beyond device's set DMA address range"),
+	       "message '%s'", shim_last_msg());
+	x = alloc(&d2, 8 * PS, &h);
+	CHECK(x && (u8 *)x >= arena + 256 * PS);
+	CHECK_EQ(dma_release_from_dev_coherent(&d2, 3, x), 1);
+	dma_release_coherent_memory(&d2);
+	dma_release_coherent_memory(&d1);
+	CHECK(!d1.dma_mem && !d2.dma_mem);
+	CHECK(dcw_rmem_destroy(&a) && dcw_rmem_destroy(&b));
+	CHECK_EQ(shim.warns, 0);
+	shim_arena_exit();
+}
+
+static void test_global_pool(void)
+{
+	struct device dev = mkdev("g");
+	struct reserved_mem r1 = { .name = "def1", .size = 8 * PS, .fdt_node = OF_PROP_DMA_DEFAULT },
+			    r2 = { .name = "def2", .size = 8 * PS, .fdt_node = OF_PROP_DMA_DEFAULT };
+	struct vm_area_struct vma = { .vm_start = 0x100000, .vm_end = 0x100000 + PS };
+	dma_addr_t h;
+	int err;
+	u8 *v;
+
+	if (!setup())
+		return;
+	CHECK(!dma_alloc_from_global_coherent(&dev, PS, &h));
+	CHECK_EQ(dma_release_from_global_coherent(0, arena), 0);
+	CHECK_EQ(dma_mmap_from_global_coherent(&vma, arena, PS, &err), 0);
+	CHECK_EQ(dma_init_global_coherent(t_phys + 1000, 10 * PS), 0);
+	dev.dma_offset = 0x100000000ULL & (dma_addr_t)~0ULL;
+	v = dma_alloc_from_global_coherent(&dev, 2 * PS, &h);
+	if (!CHECK(v))
+		goto out;
+	CHECK(PHYS_PFN(t_phys + (v - arena)) % 2 == 0);	/* on the physical address */
+	CHECK_EQ(h, (dma_addr_t)(t_phys + (v - arena) + dev.dma_offset));
+	CHECK(!dma_alloc_from_global_coherent(&dev, 0, &h));
+	CHECK_EQ(dma_mmap_from_global_coherent(&vma, v, 2 * PS, &err), 1);
+	CHECK(!err && shim_remap.pfn == PHYS_PFN(t_phys) + (v - arena) / PS);
+	CHECK_EQ(dma_release_from_global_coherent(0, v), 1);
+	CHECKF(strstr(shim_last_msg(), "pool global: free of"), "message '%s'", shim_last_msg());
+	CHECK_EQ(dma_release_from_global_coherent(1, v), 1);
+	CHECK_EQ(dma_release_from_global_coherent(1, v), 1);
+	CHECK_EQ(shim.warns, 2);
+out:
+	CHECK(dcw_global_destroy());
+
+	/* From the device tree: "linux,dma-default", defined twice. */
+	r1.base = t_phys;
+	r2.base = t_phys + 16 * PS;
+	CHECK(!dcw_rmem_setup(&r1) && !dcw_rmem_setup(&r2));
+	CHECK_EQ(shim.warns, 3);
+	CHECK_EQ(dcw_init_reserved_default(), 0);
+	CHECK(dcw_global() && dma_alloc_from_global_coherent(&dev, PS, &h));
+	CHECK_EQ(h, (dma_addr_t)(r2.base + dev.dma_offset));
+	CHECK(!dcw_global_destroy());
+	CHECK_EQ(dma_release_from_global_coherent(0, shim_phys_to_virt(r2.base)), 1);
+	CHECK(dcw_global_destroy());
+	CHECK_EQ(dcw_init_reserved_default(), -ENOMEM);
+	shim_arena_exit();
+}
+
+/*
+ * Make every fallible call of @call fail in turn: it must return -ENOMEM
+ * (-EINVAL for memremap()), leak nothing and satisfy @ok, in which __allocs
+ * and __maps are the counters from before the call.  Returns the count.
+ */
+#define FAIL_EACH(what, call, undo, ok) ({				\
+	unsigned long __k, __n = 0;					\
+	long __allocs, __maps;						\
+	const char *__f;						\
+	int __ret;							\
+	for (__k = 1; ; __k++) {					\
+		__allocs = shim.allocs;					\
+		__maps = shim.maps;					\
+		shim_fail_call(__k);					\
+		__ret = (call);						\
+		__f = shim_failed_call();				\
+		shim_fail_call(0);					\
+		if (!__f)						\
+			break;						\
+		__n++;							\
+		CHECKF(__ret == (strcmp(__f, "memremap") ? -ENOMEM : -EINVAL), \
+		       "%s: %s failed: %d", what, __f, __ret);		\
+		CHECKF(ok, "%s: %s failed: %ld allocations, %ld mappings left behind", \
+		       what, __f, shim.allocs - __allocs, shim.maps - __maps); \
+	}								\
+	CHECKF(!__ret, "%s: %d without failures", what, __ret);	\
+	undo;								\
+	dct_diag("%s: %lu calls failed in turn", what, __n);		\
+	__n; })
+
+static void test_fail_injection(void)
+{
+	struct device dev = mkdev("inj"), d1 = mkdev("inj1");
+	struct reserved_mem r = { .name = "injpool", .size = 32 * PS };
+
+	if (!setup())
+		return;
+	r.base = t_phys + 64 * PS;
+	CHECK(FAIL_EACH("declare",
+			dma_declare_coherent_memory(&dev, t_phys, 0, 16 * PS),
+			dma_release_coherent_memory(&dev),
+			!dev.dma_mem && shim.allocs == __allocs && shim.maps == __maps) >= 6);
+	CHECK(!dcw_rmem_setup(&r));
+	CHECK(FAIL_EACH("attach (new pool)", r.ops->device_init(&r, &dev), (void)0,
+			!dev.dma_mem && shim.allocs == __allocs + (r.priv ? 5 : 0) &&
+			shim.maps == __maps + !!r.priv) >= 7);
+	CHECK(FAIL_EACH("attach (existing pool)", r.ops->device_init(&r, &d1),
+			dma_release_coherent_memory(&d1),
+			!d1.dma_mem && shim.allocs == __allocs) == 1);
+	/* With a chain already there: it stays as it was. */
+	CHECK_EQ(dma_declare_coherent_memory(&d1, t_phys, 0, 16 * PS), 0);
+	CHECK(FAIL_EACH("attach (chained)", r.ops->device_init(&r, &d1),
+			dma_release_coherent_memory(&d1),
+			d1.dma_mem && !dcw_pool_of(&d1, 1) && shim.allocs == __allocs) == 1);
+	dma_release_coherent_memory(&dev);
+	CHECK(!dev.dma_mem && !d1.dma_mem);
+	CHECK(dcw_rmem_destroy(&r));
+	CHECK(FAIL_EACH("global pool", dma_init_global_coherent(t_phys, 16 * PS),
+			dcw_global_destroy(),
+			!dcw_global() && shim.allocs == __allocs && shim.maps == __maps) >= 6);
+	shim_arena_exit();
+}
+
+/* Declared ranges that end exactly at, or wrap past, the top of the address space. */
+static void test_address_wrap(void)
+{
+	const unsigned long pages = 16;
+	phys_addr_t top = PHYS_ADDR_MAX - pages * PS + 1;
+	dma_addr_t dtop = (dma_addr_t)~0ULL - pages * PS + 1, h;
+	struct device dev = mkdev("top");
+	void *v;
+
+	if (!setup_at(top, pages))
+		return;
+	CHECK_EQ(dma_declare_coherent_memory(&dev, top, dtop, pages * PS + 1), -EINVAL);
+	CHECK_EQ(dma_declare_coherent_memory(&dev, top + PS, dtop, pages * PS), -EINVAL);
+	CHECK_EQ(dma_declare_coherent_memory(&dev, top, dtop + PS, pages * PS), -EINVAL);
+	CHECK_EQ(dma_declare_coherent_memory(&dev, top, dtop, pages * PS), 0);
+	CHECK_EQ(pool_of(&dev, 0).pages, pages);
+	v = alloc(&dev, pages * PS, &h);
+	CHECK(v);
+	CHECK_EQ(h, dtop);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, get_order(pages * PS), v), 1);
+	dma_release_coherent_memory(&dev);
+	CHECK(!dev.dma_mem);
+	CHECK_EQ(shim.maps, 0);
+	shim_arena_exit();
+}
+
+static void test_difftest(void)
+{
+	struct engine_result r;
+	struct timespec t0, t1;
+	struct dsrc s;
+	double secs;
+	int i;
+
+	dsrc_seed(&s, dct_opts.seed);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECKF(engine_run(&s, dct_opts.ops, 20000, &r), "seed %llu: %s",
+	       (unsigned long long)dct_opts.seed, r.why);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	dct_diag("seed %llu: %lu operations in %lu worlds, %.1f s, %.0f ops/s",
+		 (unsigned long long)dct_opts.seed, r.ops, r.runs, secs, r.ops / secs);
+	dct_diag("%lu buffers allocated, %lu allocations found no room, %lu misuses caught",
+		 r.allocs, r.no_room, r.misuse);
+	for (i = 0; i < OP_NR; i++)
+		CHECKF(r.failed || r.kinds[i] || dct_opts.ops < 10000,
+		       "operation %d never done", i);
+}
+
+struct worker {
+	struct device	*dev;
+	unsigned int	id;
+	unsigned long	iters, allocs, full, misuse;
+	bool		ok;
+};
+
+/* Write, or check, a thread's tag over the edges of every page of a buffer. */
+static bool tag(u32 *v, unsigned long n, u32 id, bool check)
+{
+	const unsigned long wpp = PS / 4;
+	unsigned long j;
+	bool ok = true;
+
+	for (j = 0; j < n * wpp; j++) {
+		if (j % wpp == 16)
+			j += wpp - 32;
+		ok &= v[j] == (check ? id << 24 ^ (u32)j : 0);
+		v[j] = id << 24 ^ (u32)j;
+	}
+	return ok;
+}
+
+static void *hammer(void *arg)
+{
+	struct worker *wk = arg;
+	struct { u32 *v; unsigned long n; } live[16] = { 0 };
+	unsigned long i, k;
+	struct dsrc s;
+	dma_addr_t h;
+	void *v;
+
+	dsrc_seed(&s, dct_opts.seed * 1000 + wk->id);
+	wk->ok = true;
+	for (i = 0; i < wk->iters + ARRAY_SIZE(live); i++) {
+		k = i % ARRAY_SIZE(live);
+		if (live[k].v) {
+			wk->ok &= tag(live[k].v, live[k].n, wk->id, true);
+			if (dma_release_from_dev_coherent(wk->dev, mp_order(live[k].n), live[k].v) != 1)
+				wk->ok = false;
+			live[k].v = NULL;
+		}
+		if (i >= wk->iters)
+			continue;
+		live[k].n = dsrc_below(&s, 8) ? 1 + dsrc_below(&s, 8) : 1 + dsrc_below(&s, 70);
+		if (dma_alloc_from_dev_coherent(wk->dev, live[k].n * PS, &h, &v) != 1)
+			wk->ok = false;
+		if (!v) {
+			wk->full++;
+			continue;
+		}
+		wk->allocs++;
+		live[k].v = v;
+		wk->ok &= tag(v, live[k].n, wk->id, false);
+		if (i % 64 == 0) {
+			/* Map it, and free it wrongly: both only look. */
+			struct vm_area_struct vma = { .vm_end = live[k].n * PS };
+			int err = 1;
+
+			if (dma_mmap_from_dev_coherent(wk->dev, &vma, v, live[k].n * PS, &err) != 1 ||
+			    err || dma_release_from_dev_coherent(wk->dev, 0, (u8 *)v + 8) != 1)
+				wk->ok = false;
+			wk->misuse++;
+		}
+	}
+	return NULL;
+}
+
+/* Threads hammer one device-tree pool through two devices. */
+static void test_concurrency(void)
+{
+	struct device devs[2] = { mkdev("c0"), mkdev("c1") };
+	struct reserved_mem r = { .name = "shared", .size = 1024 * PS };
+	unsigned int i, n = dct_opts.threads;
+	struct worker wk[64];
+	pthread_t th[64];
+	unsigned long allocs = 0, full = 0, misuse = 0;
+	struct dcw_pool p;
+
+	if (n > ARRAY_SIZE(wk))
+		n = ARRAY_SIZE(wk);
+	if (!setup())
+		return;
+	r.base = t_phys + 3 * PS;
+	CHECK(!dcw_rmem_setup(&r));
+	CHECK(!r.ops->device_init(&r, &devs[0]) && !r.ops->device_init(&r, &devs[1]));
+	for (i = 0; i < n; i++) {
+		wk[i] = (struct worker) { .dev = &devs[i % 2], .id = i,
+					  .iters = dct_opts.ops / 4 / n + 1000 };
+		CHECK(!pthread_create(&th[i], NULL, hammer, &wk[i]));
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		CHECKF(wk[i].ok, "thread %u saw a wrong result or a corrupted buffer", i);
+		allocs += wk[i].allocs;
+		full += wk[i].full;
+		misuse += wk[i].misuse;
+	}
+	dcw_pool_get(r.priv, &p);
+	CHECK_EQ(p.live, 0);
+	CHECK_EQ(p.free, p.pages);
+	CHECK_EQ(p.allocs, allocs);
+	CHECK_EQ(p.misuse, misuse);
+	CHECK_EQ(shim.warns, misuse);
+	CHECK(!dcw_check(r.priv));
+	dct_diag("%u threads: %lu buffers, %lu times the pool was full", n, allocs, full);
+	dma_release_coherent_memory(&devs[0]);
+	dma_release_coherent_memory(&devs[1]);
+	CHECK(dcw_rmem_destroy(&r));
+	shim_arena_exit();
+}
+
+/*
+ * Pools of 2^31 and 2^32 + 5 pages (8 and 16 TiB with 4 KiB pages) over
+ * a sparse arena: page numbers past 32 bits, buffers near the end.
+ */
+static void test_huge_pool(void)
+{
+#if BITS_PER_LONG == 64
+	const u64 big = (1ULL << 32) + 5;
+	phys_addr_t phys = (phys_addr_t)(1ULL << 44) + 3 * PS;
+	dma_addr_t base = (dma_addr_t)(5ULL << 44), h;
+	struct device dev = mkdev("huge");
+	unsigned long pages[] = { 1UL << 31, big }, n;
+	struct dcw_pool p;
+	u8 *a, *c;
+	unsigned int i;
+	long at;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		n = pages[i];
+		if (!CHECK(!shim_arena_init(phys, (unsigned long long)n * PS, true)))
+			return;
+		CHECK_EQ(dma_declare_coherent_memory(&dev, phys, base, n * PS), 0);
+		p = pool_of(&dev, 0);
+		CHECK_EQ(p.pages, n);
+		/* All but 16 pages, then a buffer in the last 16. */
+		a = alloc(&dev, (n - 16) * PS, &h);
+		CHECKF(a == p.virt && h == base, "%lu pages at %#llx", n - 16, (unsigned long long)h);
+		c = alloc(&dev, 4 * PS, &h);
+		if (CHECK(a && c)) {
+			CHECKF((unsigned long long)(c - (u8 *)p.virt) >= (n - 16) * PS,
+			       "last buffer at page %#llx", (unsigned long long)(c - (u8 *)p.virt) / PS);
+			CHECK_EQ(h, base + (unsigned long long)(c - (u8 *)p.virt));
+			CHECK(is_zero(c, 4 * PS));
+			memset(c, 0x5a, 4 * PS);
+			CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, c), 1);	/* wrong order */
+			CHECK_EQ(dma_release_from_dev_coherent(&dev, 2, c), 1);
+			CHECK_EQ(dma_release_from_dev_coherent(&dev, get_order((n - 16) * PS), a), 1);
+		}
+		p = pool_of(&dev, 0);
+		CHECK(p.free == n && p.misuse == 1);
+		CHECK(!dcw_check(dcw_pool_of(&dev, 0)));
+		/* Over 2^32 pages at 1 MiB alignment: the rules allow it. */
+		if (n > (1ULL << 32)) {
+			at = dcw_find(dcw_pool_of(&dev, 0), (1UL << 32) + 1);
+			CHECKF(at == 0, "2^32 + 1 pages in an empty pool of 2^32 + 5 pages, 1 MiB aligned: %ld", at);
+		}
+		dma_release_coherent_memory(&dev);
+		CHECK(!dev.dma_mem);
+		shim_arena_exit();
+	}
+#endif
+}
+
+static const char *skip_huge(void)
+{
+	if (sizeof(long) < 8 || sizeof(phys_addr_t) < 8 || sizeof(dma_addr_t) < 8)
+		return "needs 64-bit long, phys_addr_t and dma_addr_t";
+	if (PAGE_SHIFT > 12)
+		return "2^32 pages of more than 4 KiB exceed the address space";
+	return NULL;
+}
+
+#define T(n, ...) { .name = #n, .run = test_##n, __VA_ARGS__ }
+const struct dct_test dct_tests[] = {
+	T(word_maxfit), T(declare_errors), T(declare_trim), T(alloc_basics),
+	T(alignment), T(capped_alignment), T(free_misuse), T(mmap),
+	T(release_live), T(chains), T(global_pool), T(fail_injection),
+	T(address_wrap), T(difftest), T(concurrency), T(huge_pool, .skip = skip_huge),
+	{ }
+};

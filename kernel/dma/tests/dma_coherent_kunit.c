@@ -926,6 +926,60 @@ static void dt_shared_pool(struct kunit *test)
 	}
 }
 
+/* A "reusable" shared-dma-pool is CMA's, never a coherent pool. */
+static void dt_reusable_refused(struct kunit *test)
+{
+	struct device_node *np;
+	struct device *dev;
+	int ret;
+
+	if (IS_ENABLED(CONFIG_DMA_CMA))
+		kunit_skip(test, "CMA takes reusable regions");
+	np = of_find_compatible_node(NULL, NULL, DT_COMPATIBLE "-reusable");
+	if (!np)
+		kunit_skip(test, "needs a \"%s-reusable\" node", DT_COMPATIBLE);
+	dev = new_device(test, "dma-coherent-kunit-reusable");
+	device_set_node(dev, of_fwnode_handle(np));
+	of_node_put(np);
+	ret = of_reserved_mem_device_init(dev);
+	KUNIT_EXPECT_NE(test, ret, 0);
+	KUNIT_EXPECT_NULL(test, dev->dma_mem);
+	if (!ret)
+		of_reserved_mem_device_release(dev);
+}
+
+/*
+ * Releasing a device-tree device with live buffers keeps it attached so
+ * the buffers can be freed; initialising it again works and a release
+ * after the frees detaches it.
+ */
+static void dt_release_with_live_buffers(struct kunit *test)
+{
+	struct device_node *np;
+	struct device *dev;
+	dma_addr_t h;
+	void *b;
+
+	np = of_find_compatible_node(NULL, NULL, DT_COMPATIBLE);
+	if (!np)
+		kunit_skip(test, "needs a \"%s\" node", DT_COMPATIBLE);
+	dev = new_device(test, "dma-coherent-kunit-live");
+	device_set_node(dev, of_fwnode_handle(np));
+	of_node_put(np);
+	KUNIT_ASSERT_EQ(test, of_reserved_mem_device_init(dev), 0);
+
+	b = dma_alloc_coherent(dev, 3 * PAGE_SIZE, &h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	fill(b, 3 * PAGE_SIZE, 0x4e);
+	of_reserved_mem_device_release(dev);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, dev->dma_mem, "detached with a live buffer");
+	KUNIT_EXPECT_TRUE(test, intact(b, 3 * PAGE_SIZE, 0x4e));
+	KUNIT_EXPECT_EQ(test, of_reserved_mem_device_init(dev), 0);
+	dma_free_coherent(dev, 3 * PAGE_SIZE, b, h);
+	of_reserved_mem_device_release(dev);
+	KUNIT_EXPECT_NULL(test, dev->dma_mem);
+}
+
 /*
  * A device whose memory-region lists two pools gets both, tried in order;
  * frees find the owning pool and a release detaches both.
@@ -1000,6 +1054,8 @@ static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(debugfs_counters),
 	KUNIT_CASE(dma_debug_sees_pool),
 	KUNIT_CASE(dt_two_pools),
+	KUNIT_CASE(dt_reusable_refused),
+	KUNIT_CASE(dt_release_with_live_buffers),
 	KUNIT_CASE_SLOW(concurrent_stress),
 	{}
 };

@@ -19,6 +19,10 @@ stages=("$@")
 
 passed=0 failed=0 skipped=0 bad_stages=()
 
+# Every stage works on the prepared tree; make it once up front.
+scripts/prepare-tree.sh "$top/build/linux" >"$logs/prepare-tree.log" 2>&1 ||
+	{ cat "$logs/prepare-tree.log"; echo "0 passed, 1 failed"; exit 1; }
+
 run_stage() {
 	case "$1" in
 	harness)	make -s -C tools/testing/dma-coherent check ;;

@@ -56,10 +56,11 @@ for step in "${series[@]}"; do
 		patch:*) git apply --index "$top/patches/${item#patch:}" ;;
 		file:*)
 			path=${item#file:}
-			mkdir -p "$(dirname "$path")"
-			rsync -a --delete --exclude='*.o' --exclude='*.d' \
-				--exclude='.*' "$top/$path" "$(dirname "$path")/"
-			git add -A -- "$path"
+			"$top/scripts/our-files.sh" "$path" | while read -r f; do
+				mkdir -p "$(dirname "$f")"
+				cp "$top/$f" "$f"
+			done
+			git add -A -f -- "$path"
 			;;
 		esac
 	done

@@ -82,9 +82,7 @@ while IFS= read -r f; do
 	fi
 	h=$(git hash-object -w "$f")
 	git update-index --add --cacheinfo "100644,$h,$f"
-done < <(find kernel include Documentation tools/testing/dma-coherent \
-	-type f ! -name '*.o' ! -name '*.d' ! -name '.*' ! -path '*/build/*' \
-	2>/dev/null | sort)
+done < <("$top/scripts/our-files.sh")
 
 # 3. Move the work tree to it; git rewrites only files that differ.
 tree=$(git write-tree)

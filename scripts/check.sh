@@ -13,7 +13,7 @@ logs=$top/build/logs
 mkdir -p "$logs"
 cd "$top"
 
-all_stages=(lint harness kunit-x86_64 kunit-arm64 kunit-arm build-all patch)
+all_stages=(lint harness kunit-x86_64 kunit-arm64 kunit-arm build-all docs patch)
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=("${all_stages[@]}")
 
@@ -30,6 +30,7 @@ run_stage() {
 	lint)		scripts/lint.sh ;;
 	build-all)	scripts/build-all.sh ;;
 	patch)		scripts/patch.sh --verify ;;
+	docs)		scripts/docs.sh ;;
 	*)		echo "check: unknown stage '$1'" >&2; return 2 ;;
 	esac
 }

@@ -496,7 +496,7 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 
 	page = idx - mem->off;
 	ret = mem->virt_base + ((size_t)page << PAGE_SHIFT);
-	*dma_handle = dma_get_device_base(dev, mem) + ((dma_addr_t)page << PAGE_SHIFT);
+	*dma_handle = pool_dma(mem, dev, page << PAGE_SHIFT);
 	memset(ret, 0, n << PAGE_SHIFT);
 	trace_dma_coherent_alloc(dev, mem->name, size, n, *dma_handle);
 	return ret;

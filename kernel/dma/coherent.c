@@ -41,8 +41,9 @@
  * on the absolute address; the pages of the first and last word that lie
  * outside the pool are marked used for good.
  *
- * Above the bitmap sits a summary tree of u8 nodes, one per pair of words
- * and upwards (the words themselves are not stored).  A word's value is
+ * Above the bitmap sits a summary tree of u8 values: one per word, its
+ * leaf, kept up to date so that searches never recompute it, and one per
+ * pair of words and upwards.  A word's value is
  * the largest request (in pages, at most BITS_PER_LONG) that fits in it at
  * natural alignment; a node's value is the larger of its children's, or
  * BITS_PER_LONG + h when its whole aligned block of 2^h words is free.
@@ -51,8 +52,13 @@
  * with the smaller value that still fits (best fit); inside the word it
  * prefers a position next to used pages.  A request whose need exceeds
  * the root's value is refused at once.  Search and update cost
- * O(log(pool pages)); the tree costs at most 0.5 bit per page, so the
- * metadata is at most 2.5 bits per page.  Multi-word requests that the
+ * O(log(pool pages)); an update stops at the first level whose value
+ * does not change.  With 64-bit longs the leaves cost 0.125 bit per page
+ * and the nodes as much for a pool aligned on its power-of-two size, and
+ * at most 0.33 bit for any base (the leaves start on an aligned block, the
+ * smallest of which four cover the pool): 2.25 bits per page of metadata,
+ * at most 2.46 for pools of two words or more.  32-bit longs double the
+ * tree's share.  Multi-word requests that the
  * tree cannot place (no wholly free aligned block) fall back to a linear
  * scan of the bitmap when enough pages are free.
  */
@@ -138,10 +144,13 @@ struct dma_coherent_user {
  *		bitmap index 0, for alignment
  * @used:	bit set for every allocated page and for the padding
  * @start:	bit set for the first page of every live buffer
- * @tree:	summary tree, heap order, 1 << @levels bytes
+ * @tree:	summary tree, heap order, 1 << @levels bytes, then @leaf
+ * @leaf:	word_maxfit() of every bitmap word: the tree's leaves
+ * @nwords:	bitmap words
  * @levels:	level of the root; leaves are words, 1 << @levels of them
  * @vbase:	tree leaf of bitmap word 0
- * @root_merges: the root's span is aligned, so it can be wholly free
+ * @merge_top:	highest level whose nodes are aligned on the absolute
+ *		address, so that they can be wholly free blocks
  * @free:	free pages
  * @live:	live buffers
  * @stats:	counters
@@ -165,9 +174,11 @@ struct dma_coherent_mem {
 	unsigned long		*used;
 	unsigned long		*start;
 	u8			*tree;
+	u8			*leaf;
+	unsigned long		nwords;
 	unsigned int		levels;
 	unsigned long		vbase;
-	bool			root_merges;
+	unsigned int		merge_top;
 	unsigned long		free;
 	unsigned long		live;
 	struct dma_coherent_stats stats;
@@ -212,35 +223,43 @@ static unsigned long runs_of(unsigned long x, unsigned int n)
 /* Largest request, in pages, that fits naturally aligned in one word. */
 static unsigned int word_maxfit(unsigned long used)
 {
-	unsigned long f = ~used, blocks = f, next, tail;
-	unsigned int b, lo, hi, mid;
+	unsigned long f = ~used, lv[WORD_ORDER], tail;
+	unsigned int b, k, half, run, r = 0;
 
 	if (!used)
 		return WORD_PAGES;
 	if (!f)
 		return 0;
-	/* b: largest order with a wholly free aligned block; at its positions. */
-	for (b = 0; b < WORD_ORDER - 1; b++) {
-		next = blocks & (blocks >> (1UL << b)) & align_masks[b + 1];
-		if (!next)
-			break;
-		blocks = next;
+	/*
+	 * lv[k]: positions of wholly free aligned blocks of 2^k pages; b: the
+	 * largest order that has one.  No branches: they would mispredict.
+	 */
+	lv[0] = f;
+	b = 0;
+	for (k = 1; k < WORD_ORDER; k++) {
+		lv[k] = lv[k - 1] & (lv[k - 1] >> (1UL << (k - 1))) & align_masks[k];
+		b += !!lv[k];
 	}
+	tail = lv[b] & align_masks[b + 1];
 	/*
 	 * More than 1 << b pages fit only at a (b + 1)-aligned position whose
-	 * first half is free; find the longest free run after such a half.
+	 * first half is free, followed by a free run shorter than that half:
+	 * few such positions for a big b, a short run for a small one.
 	 */
-	tail = (blocks & align_masks[b + 1]) << (1UL << b);
-	lo = 0;
-	hi = (1U << b) - 1;
-	while (lo < hi) {
-		mid = (lo + hi + 1) / 2;
-		if (runs_of(f, mid) & tail)
-			lo = mid;
-		else
-			hi = mid - 1;
+	half = 1U << b;
+	if (b >= 3) {
+		for (; tail; tail &= tail - 1) {
+			run = __ffs((used >> (__ffs(tail) + half)) | (1UL << (half - 1)));
+			r = max(r, run);
+		}
+	} else {
+		for (; r + 1 < half; r++) {
+			tail &= f >> (half + r);
+			if (!tail)
+				break;
+		}
 	}
-	return (1U << b) + lo;
+	return half + r;
 }
 
 /* Offset in a word for @n pages of @order; the word must have room. */
@@ -265,6 +284,14 @@ static void bits_assign(unsigned long *map, unsigned long start,
 	unsigned long mask = BITMAP_FIRST_WORD_MASK(start);
 	unsigned long end = start + n;
 
+	if (BIT_WORD(start) == BIT_WORD(end - 1)) {
+		mask &= BITMAP_LAST_WORD_MASK(end);
+		if (set)
+			*p |= mask;
+		else
+			*p &= ~mask;
+		return;
+	}
 	while (n) {
 		if (BIT_WORD(start) == BIT_WORD(end - 1))
 			mask &= BITMAP_LAST_WORD_MASK(end);
@@ -284,14 +311,15 @@ static unsigned int leaf_value(const struct dma_coherent_mem *mem,
 {
 	unsigned long w = leaf - mem->vbase;
 
-	if (leaf < mem->vbase || w >= BITS_TO_LONGS(mem->nbits))
+	/* Below @vbase, @w wraps around. */
+	if (w >= mem->nwords)
 		return 0;
-	return word_maxfit(mem->used[w]);
+	return mem->leaf[w];
 }
 
 /* Value of tree node @i at level @h (>= 1) from its children. */
-static unsigned int node_value(const struct dma_coherent_mem *mem,
-			       unsigned long i, unsigned int h)
+static __always_inline unsigned int
+node_value(const struct dma_coherent_mem *mem, unsigned long i, unsigned int h)
 {
 	unsigned int full = WORD_PAGES + h - 1, a, b;
 
@@ -304,14 +332,14 @@ static unsigned int node_value(const struct dma_coherent_mem *mem,
 		a = mem->tree[2 * i];
 		b = mem->tree[2 * i + 1];
 	}
-	if (a == full && b == full && (h < mem->levels || mem->root_merges))
+	if (a == full && b == full && h <= mem->merge_top)
 		return full + 1;
 	return max(a, b);
 }
 
-/* Recompute the tree above bitmap words @first..@last. */
-static void tree_update(struct dma_coherent_mem *mem, unsigned long first,
-			unsigned long last)
+/* Recompute the nodes above bitmap words @first..@last. */
+static void nodes_update(struct dma_coherent_mem *mem, unsigned long first,
+			 unsigned long last)
 {
 	unsigned long lo = (first + mem->vbase + (1UL << mem->levels)) >> 1;
 	unsigned long hi = (last + mem->vbase + (1UL << mem->levels)) >> 1;
@@ -331,6 +359,40 @@ static void tree_update(struct dma_coherent_mem *mem, unsigned long first,
 		if (!changed)
 			break;
 	}
+}
+
+/* Recompute the leaves of bitmap words @first..@last and the tree above. */
+static void tree_update(struct dma_coherent_mem *mem, unsigned long first,
+			unsigned long last)
+{
+	bool changed = false;
+	unsigned long w, i;
+	unsigned int v, h;
+
+	if (first == last) {
+		/* One word: walk up while the values change. */
+		v = word_maxfit(mem->used[first]);
+		if (mem->leaf[first] == v)
+			return;
+		mem->leaf[first] = v;
+		i = (first + mem->vbase + (1UL << mem->levels)) >> 1;
+		for (h = 1; h <= mem->levels; h++, i >>= 1) {
+			v = node_value(mem, i, h);
+			if (mem->tree[i] == v)
+				return;
+			mem->tree[i] = v;
+		}
+		return;
+	}
+	for (w = first; w <= last; w++) {
+		v = word_maxfit(mem->used[w]);
+		if (mem->leaf[w] != v) {
+			mem->leaf[w] = v;
+			changed = true;
+		}
+	}
+	if (changed)
+		nodes_update(mem, first, last);
 }
 
 /*
@@ -545,8 +607,14 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 		/* Look one page past what @order allows, no further. */
 		if (limit - idx > (1UL << order) + 1)
 			limit = idx + (1UL << order) + 1;
-		end = min(find_next_bit(mem->start, limit, idx + 1),
-			  find_next_zero_bit(mem->used, limit, idx + 1));
+		/* Mostly the buffer ends in its first word: no search. */
+		end = (mem->start[BIT_WORD(idx)] | ~mem->used[BIT_WORD(idx)]) >>
+		      (idx % BITS_PER_LONG) >> 1;
+		if (end)
+			end = min(idx + 1 + __ffs(end), limit);
+		else
+			end = min(find_next_bit(mem->start, limit, idx + 1),
+				  find_next_zero_bit(mem->used, limit, idx + 1));
 		n = end - idx;
 		if (pages_order(n) != (unsigned int)order)
 			what = "order does not match the buffer";
@@ -943,19 +1011,27 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	mem->nbits = mem->off + pages;
 	mem->abs0 = align_pfn - mem->off;
 	nwords = BITS_TO_LONGS(mem->nbits);
-	/* Smallest aligned block size, in words, of which two cover the pool. */
+	/*
+	 * The tree's leaves start on an aligned block of 2^s words, the
+	 * smallest of which four cover the pool, so that the tree has at most
+	 * 8/3 nodes per word for any base.  Levels up to s are aligned on the
+	 * absolute address; the two above are where the base allows.
+	 */
 	w0 = align_pfn >> WORD_ORDER;
-	for (s = 0; ((w0 + nwords - 1) >> s) - (w0 >> s) > 1; s++)
+	for (s = 0; ((w0 + nwords - 1) >> s) - (w0 >> s) > 3; s++)
 		;
-	mem->levels = s + 1;
+	mem->levels = s + 2;
 	mem->vbase = w0 & ((1ULL << s) - 1);
-	mem->root_merges = !((w0 >> s) & 1);
+	mem->merge_top = s + (w0 >> s & 1 ? 0 : w0 >> s & 2 ? 1 : 2);
 
 	mem->used = kvcalloc(nwords, sizeof(long), GFP_KERNEL);
 	mem->start = kvcalloc(nwords, sizeof(long), GFP_KERNEL);
-	mem->tree = kvzalloc(1UL << mem->levels, GFP_KERNEL);
+	/* The leaves follow the nodes. */
+	mem->tree = kvzalloc((1UL << mem->levels) + nwords, GFP_KERNEL);
 	if (!mem->used || !mem->start || !mem->tree)
 		goto err_free;
+	mem->leaf = mem->tree + (1UL << mem->levels);
+	mem->nwords = nwords;
 
 	mem->virt_base = memremap(phys_addr, pages << PAGE_SHIFT, MEMREMAP_WC);
 	if (!mem->virt_base) {
@@ -980,6 +1056,8 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	/* Pages of the first and last word outside the pool: never free. */
 	bits_assign(mem->used, 0, mem->off, true);
 	bits_assign(mem->used, mem->nbits, nwords * WORD_PAGES - mem->nbits, true);
+	for (s = 0; s < nwords; s++)
+		mem->leaf[s] = word_maxfit(mem->used[s]);
 	for (s = (1UL << mem->levels) - 1; s >= 1; s--)
 		mem->tree[s] = node_value(mem, s, mem->levels - ilog2(s));
 	pool_debugfs_add(mem);

@@ -85,6 +85,9 @@ const char *dcw_check(struct dma_coherent_mem *mem)
 		return "free does not match the used bits";
 	if (starts != mem->live)
 		return "live does not match the start bits";
+	for (i = 0; i < nwords; i++)
+		if (mem->leaf[i] != word_maxfit(mem->used[i]))
+			return "a tree leaf is stale";
 	for (h = 1; h <= mem->levels; h++)
 		for (i = 1UL << (mem->levels - h); i < 2UL << (mem->levels - h); i++)
 			if (mem->tree[i] != node_value(mem, i, h))

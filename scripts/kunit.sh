@@ -23,6 +23,7 @@ else
 fi
 suffix=
 [ "${BASELINE:-0}" = 1 ] && suffix=-baseline
+[ -n "${KDIR:-}" ] && suffix=$suffix-kdir
 out=$top/build/out/${KUNIT_OUT:-$arch$suffix}
 kunitconfig=${KUNITCONFIG:-$top/kunit/$arch.kunitconfig}
 [ -f "$kunitconfig" ] || die "no $kunitconfig: ARCH must be x86_64, arm64 or arm"

@@ -31,11 +31,11 @@ if ! git -C "$src" rev-parse -q --verify refs/tags/pristine >/dev/null 2>&1; the
 	[ -e "$src" ] && die "$src exists but is not a prepared tree: run 'make distclean'"
 	tmp=$src.tmp
 	rm -rf "$tmp"
-	mkdir -p "$tmp"
 	if [ -n "${KDIR:-}" ]; then
 		[ -f "$KDIR/Makefile" ] && [ -d "$KDIR/kernel/dma" ] ||
 			die "KDIR=$KDIR is not a kernel source tree"
 		check_version "$KDIR" "KDIR=$KDIR"
+		mkdir -p "$tmp"
 		echo "prepare-tree: copying KDIR=$KDIR (read only) into $src"
 		rsync -a --exclude=/.git "$KDIR/" "$tmp/"
 		if [ -f "$tmp/.config" ] || [ -d "$tmp/include/config" ]; then
@@ -44,6 +44,7 @@ if ! git -C "$src" rev-parse -q --verify refs/tags/pristine >/dev/null 2>&1; the
 	else
 		[ -f "$tarball" ] || die "$tarball is missing: run scripts/deps.sh"
 		echo "prepare-tree: extracting $tarball"
+		mkdir -p "$tmp"
 		tar -xJf "$tarball" --strip-components=1 -C "$tmp"
 		check_version "$tmp" "$tarball"
 	fi

@@ -27,11 +27,27 @@ out=$(mktemp)
 		echo
 	fi
 	if [ -f build/bench/summary.txt ]; then
-		echo "Userspace benchmark (\`make bench\`):"
+		echo "Userspace benchmark (\`make bench\`; CPU: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)):"
 		echo
 		echo '```'
 		cat build/bench/summary.txt
 		echo '```'
+		echo
+		if [ -f build/bench/bench.png ]; then
+			mkdir -p results
+			cp build/bench/bench.png results/bench.png
+			echo '![latency and utilisation](results/bench.png)'
+			echo
+		fi
+	fi
+	if [ -f build/demo/pool.png ]; then
+		mkdir -p results
+		cp build/demo/pool.png results/pool-demo.png
+		echo "\`make demo\`: the arm64 guest's device-tree pool after a mixed workload"
+		echo "(dark blue: first page of a buffer, blue: in use, grey: free,"
+		echo "orange: free but lost to alignment):"
+		echo
+		echo '![pool occupancy map](results/pool-demo.png)'
 		echo
 	fi
 	if [ -f build/bench/kernel.txt ]; then

@@ -969,6 +969,7 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	struct dma_coherent_mem *mem;
 	unsigned long head, pages, nwords, s;
 	u64 align_pfn, w0;
+	int ret = -ENOMEM;
 
 	if (!size) {
 		pr_err("%s: empty pool\n", name);
@@ -1003,7 +1004,7 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 		return ERR_PTR(-ENOMEM);
 	mem->name = kstrdup(name, GFP_KERNEL);
 	if (!mem->name)
-		goto err_free;
+		goto err_nomem;
 
 	align_pfn = use_dma_pfn_offset ? PHYS_PFN(phys_addr) :
 					 (u64)device_addr >> PAGE_SHIFT;
@@ -1029,7 +1030,7 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	/* The leaves follow the nodes. */
 	mem->tree = kvzalloc((1UL << mem->levels) + nwords, GFP_KERNEL);
 	if (!mem->used || !mem->start || !mem->tree)
-		goto err_free;
+		goto err_nomem;
 	mem->leaf = mem->tree + (1UL << mem->levels);
 	mem->nwords = nwords;
 
@@ -1037,12 +1038,8 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	if (!mem->virt_base) {
 		pr_err("%s: cannot map %pa + %#lx\n", name, &phys_addr,
 		       pages << PAGE_SHIFT);
-		kfree(mem->name);
-		kvfree(mem->used);
-		kvfree(mem->start);
-		kvfree(mem->tree);
-		kfree(mem);
-		return ERR_PTR(-EINVAL);
+		ret = -EINVAL;
+		goto err_free;
 	}
 
 	mem->device_base = device_addr;
@@ -1063,14 +1060,15 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	pool_debugfs_add(mem);
 	return mem;
 
+err_nomem:
+	pr_err("%s: no memory for the pool's metadata (%lu pages)\n", name, pages);
 err_free:
 	kfree(mem->name);
 	kvfree(mem->used);
 	kvfree(mem->start);
 	kvfree(mem->tree);
 	kfree(mem);
-	pr_err("%s: no memory for the pool's metadata (%lu pages)\n", name, pages);
-	return ERR_PTR(-ENOMEM);
+	return ERR_PTR(ret);
 }
 
 /*

@@ -16,6 +16,8 @@ fail=0 checks=0
 cd "$src"
 
 mapfile -t ours < <(cd "$top" && find kernel include -name '*.[ch]' | sort)
+mapfile -t harness < <(cd "$top" && find tools/testing/dma-coherent -name '*.[ch]' \
+	! -path '*/build/*' | sort)
 
 gate() {	# gate NAME OUTPUT: print and count what OUTPUT reports
 	local name=$1 outp=$2
@@ -40,6 +42,19 @@ cp_out=$(for f in "${ours[@]}"; do
 		--ignore "$ignore" -f "$f" 2>&1
 	done)
 gate "checkpatch --strict (files)" "$cp_out"
+
+# The userspace harness: its shims must keep the kernel's type names
+# (spinlock_t, pgprot_t) and libFuzzer fixes its entry point's name.
+cp_out=$(for f in "${harness[@]}"; do
+	ignore=FILE_PATH_CHANGES
+	case "$f" in
+	*/linux/*.h) ignore=$ignore,NEW_TYPEDEFS ;;
+	*/fuzz.c) ignore=$ignore,CAMELCASE ;;
+	esac
+	./scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
+		--ignore "$ignore" -f "$top/$f" 2>&1
+	done)
+gate "checkpatch --strict (harness)" "$cp_out"
 
 cp_out=$(for p in "$top"/patches/*.patch; do
 	./scripts/checkpatch.pl --strict --quiet --no-summary --show-types \

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #ifdef __has_include
-#if __has_include(<valgrind/callgrind.h>)
+#if __has_include("valgrind/callgrind.h")
 #include <valgrind/callgrind.h>
 #define HAVE_CALLGRIND_H 1
 #endif
@@ -35,7 +35,7 @@
 #include "coherent_wrap.h"
 #include "shim.h"
 
-#define MAX_POOL_PAGES	(1UL << 20)
+#define MAX_POOL_PAGES	BIT(20)
 #define NSIZES_MAX	8
 #define ARENA_PHYS	((phys_addr_t)MAX_POOL_PAGES << PAGE_SHIFT)
 #define SLOT		((phys_addr_t)MAX_POOL_PAGES << PAGE_SHIFT)
@@ -107,7 +107,7 @@ static double now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static double tsc_ghz;		/* cycles per ns */
@@ -168,7 +168,7 @@ static inline uint64_t rng(uint64_t *s)
 
 static inline double rng_unit(uint64_t *s)
 {
-	return (rng(s) >> 11) * 0x1p-53;
+	return (rng(s) >> 11) / (double)(1ULL << 53);
 }
 
 static inline unsigned long uni64(uint64_t *s)
@@ -245,6 +245,7 @@ static phys_addr_t slot_phys(int k)
 static struct device dev_ours = {
 	.init_name = "bench-ours", .coherent_dma_mask = ~0ULL,
 };
+
 static struct device dev_612 = {
 	.init_name = "bench-6.12", .coherent_dma_mask = ~0ULL,
 };
@@ -379,7 +380,9 @@ static void live_free(unsigned long i)
 static void pool_begin(const struct ballocator *a, unsigned long pages)
 {
 	cur = a;
-	live.cnt = live.req = live.occ = 0;
+	live.cnt = 0;
+	live.req = 0;
+	live.occ = 0;
 	if (a->init(pages)) {
 		fprintf(stderr, "bench: %s: cannot create a pool of %lu pages\n",
 			a->name, pages);
@@ -485,7 +488,8 @@ static void run_latency(const struct ballocator *a, unsigned long pages,
 	memcpy(sorted, samples, pairs * sizeof(*samples));
 	qsort(sorted, pairs, sizeof(*sorted), cmp_u32);
 	cut = fmax(10.0 * sorted[(pairs * 99) / 100], PREEMPT_NS * tsc_ghz);
-	r->fails = r->preempted = 0;
+	r->fails = 0;
+	r->preempted = 0;
 	r->max = 0;
 	for (i = 0; i < pairs; i++) {
 		if (!sample_ok[i])
@@ -742,9 +746,17 @@ static void read_callgrind(void)
 		if (!f)
 			continue;
 		while (fgets(line, sizeof(line), f)) {
-			sscanf(line, "pairs %lu", &cg[k].pairs);
-			sscanf(line, "pages %lu", &cg[k].pages);
-			sscanf(line, "toggle %d", &toggle);
+			char key[16];
+			unsigned long v;
+
+			if (sscanf(line, "%15s %lu", key, &v) != 2)
+				continue;
+			if (!strcmp(key, "pairs"))
+				cg[k].pairs = v;
+			else if (!strcmp(key, "pages"))
+				cg[k].pages = v;
+			else if (!strcmp(key, "toggle"))
+				toggle = v;
 		}
 		fclose(f);
 		snprintf(path, sizeof(path), "%s/callgrind.%s.out", opt.cg_dir,
@@ -824,7 +836,9 @@ static struct meta meta[NSIZES_MAX];
 
 static void run_meta(unsigned long pages, struct meta *m)
 {
-	meta_bitmaps = meta_tree = meta_struct = 0;
+	meta_bitmaps = 0;
+	meta_tree = 0;
+	meta_struct = 0;
 	meta_on = true;
 	if (ours_init(pages)) {
 		fprintf(stderr, "bench: cannot declare %lu pages\n", pages);
@@ -968,16 +982,16 @@ static void eval_targets(void)
 
 static void print_header(FILE *f)
 {
-	fprintf(f, "dma-coherent benchmark: ours = kernel/dma/coherent.c, 6.12 = pristine "
-		"upstream file, genalloc = first fit with order alignment\n");
-	fprintf(f, "gcc -O2, same request sequences for all, one process; TSC %.3f GHz, "
-		"timer overhead %.0f cycles subtracted per timed call.\n",
+	fprintf(f,
+		"dma-coherent benchmark: ours = kernel/dma/coherent.c, 6.12 = pristine upstream file, genalloc = first fit with order alignment\n");
+	fprintf(f,
+		"gcc -O2, same request sequences for all, one process; TSC %.3f GHz, timer overhead %.0f cycles subtracted per timed call.\n",
 		tsc_ghz, tsc_ovh);
-	fprintf(f, "Zeroing excluded from every timing: each allocator's memset() of "
-		"the buffer goes to bench_memset(), which skips the pool arena.\n");
-	fprintf(f, "All three take the same shim lock (a pthread mutex) and use single-"
-		"instruction __ffs/__fls; ours' tracepoints are\ncompiled out, as when "
-		"disabled.\n\n");
+	fprintf(f,
+		"Zeroing excluded from every timing: each allocator's memset() of the buffer goes to bench_memset(), which skips the pool arena.\n");
+	fprintf(f,
+		"All three take the same shim lock (a pthread mutex) and use single-instruction __ffs/__fls; ours' tracepoints are\n"
+		"compiled out, as when disabled.\n\n");
 }
 
 static void print_latency(FILE *f, bool compact)
@@ -986,8 +1000,8 @@ static void print_latency(FILE *f, bool compact)
 
 	if (!task("latency"))
 		return;
-	fprintf(f, "Latency, alloc+free pair (uniform 1..64 pages, freed at once), pool "
-		"filled to 90%% or first failure, aged with churn; ns\n");
+	fprintf(f,
+		"Latency, alloc+free pair (uniform 1..64 pages, freed at once), pool filled to 90%% or first failure, aged with churn; ns\n");
 	if (compact) {
 		fprintf(f, "%9s | %16s | %16s | %16s | %7s %7s\n", "pages",
 			"ours mean/p99", "6.12 mean/p99", "genalloc mean/p99",
@@ -1027,10 +1041,10 @@ static void print_latency(FILE *f, bool compact)
 		}
 	}
 	if (!compact)
-		fprintf(f, "(req%% = pages requested by live buffers / pool, fixed while "
-			"timed; fail%% = refused requests, timed too;\n ok mean = mean of the "
-			"pairs that got memory; irq = pairs over max(10 x p99, 20 us), taken "
-			"as interrupted\n and left out of mean and max; xN = N's mean / ours)\n");
+		fprintf(f,
+			"(req%% = pages requested by live buffers / pool, fixed while timed; fail%% = refused requests, timed too;\n"
+			" ok mean = mean of the pairs that got memory; irq = pairs over max(10 x p99, 20 us), taken as interrupted\n"
+			" and left out of mean and max; xN = N's mean / ours)\n");
 	fprintf(f, "\n");
 }
 
@@ -1040,8 +1054,9 @@ static void print_worst(FILE *f)
 
 	if (!worst[0].done && !worst[1].done && !worst[2].done)
 		return;
-	fprintf(f, "Worst case, lock held: one alloc call of 1..64 pages, %lu-page pool; ns "
-		"(max over sizes of min of 3 reps)\n", worst_pages);
+	fprintf(f,
+		"Worst case, lock held: one alloc call of 1..64 pages, %lu-page pool; ns (max over sizes of min of 3 reps)\n",
+		worst_pages);
 	fprintf(f, "%-8s %12s %12s %8s %12s %12s\n", "alloc", "full (100%)",
 		"near full", "occ%", "ok calls", "raw max");
 	for (k = 0; k < NALLOC; k++) {
@@ -1062,8 +1077,8 @@ static void print_refused(FILE *f)
 
 	if (!refused[0][0].done && !refused[0][opt.nsizes - 1].done)
 		return;
-	fprintf(f, "Refused: pool full of 64-page buffers, median ns of a failing "
-		"alloc(1) / alloc(64)\n");
+	fprintf(f,
+		"Refused: pool full of 64-page buffers, median ns of a failing alloc(1) / alloc(64)\n");
 	fprintf(f, "%9s", "pages");
 	for (k = 0; k < NALLOC; k++)
 		fprintf(f, " %21s", allocs[k].name);
@@ -1085,8 +1100,8 @@ static void print_cg(FILE *f)
 
 	if (!cg[0].done && !cg[1].done && !cg[2].done)
 		return;
-	fprintf(f, "Instructions (valgrind --tool=callgrind), alloc+free pair, same aged "
-		"pool and sequence\n");
+	fprintf(f,
+		"Instructions (valgrind --tool=callgrind), alloc+free pair, same aged pool and sequence\n");
 	for (k = 0; k < NALLOC; k++)
 		if (cg[k].done)
 			fprintf(f, "%-8s %10.0f Ir/pair  (%lu pairs, %lu pages)\n",
@@ -1104,8 +1119,9 @@ static void print_util(FILE *f)
 
 	if (!util_done)
 		return;
-	fprintf(f, "Utilisation at first failure (live requested pages / pool), %d-page "
-		"pool, natural alignment, mean of %d seeds\n", UTIL_PAGES, opt.util_seeds);
+	fprintf(f,
+		"Utilisation at first failure (live requested pages / pool), %d-page pool, natural alignment, mean of %d seeds\n",
+		UTIL_PAGES, opt.util_seeds);
 	fprintf(f, "%-34s", "workload");
 	for (k = 0; k < NALLOC; k++)
 		fprintf(f, " %9s", allocs[k].name);
@@ -1173,7 +1189,8 @@ static void write_csv(void)
 	if (!task("latency"))
 		goto worst;
 	f = out_file("latency.csv");
-	fprintf(f, "alloc,pages,pairs,mean_ns,p50_ns,p99_ns,max_ns,fail_rate,ok_mean_ns,requested,interrupted\n");
+	fprintf(f,
+		"alloc,pages,pairs,mean_ns,p50_ns,p99_ns,max_ns,fail_rate,ok_mean_ns,requested,interrupted\n");
 	for (i = 0; i < opt.nsizes; i++)
 		for (k = 0; k < NALLOC; k++)
 			if (lat[k][i].done)
@@ -1189,7 +1206,8 @@ worst:
 	if (!task("worst"))
 		goto refused;
 	f = out_file("worstcase.csv");
-	fprintf(f, "alloc,pages,full_ns,full_n,near_full_ns,near_full_n,near_occupancy,raw_max_ns\n");
+	fprintf(f,
+		"alloc,pages,full_ns,full_n,near_full_ns,near_full_n,near_occupancy,raw_max_ns\n");
 	for (k = 0; k < NALLOC; k++)
 		if (worst[k].done)
 			fprintf(f, "%s,%lu,%.1f,%lu,%.1f,%lu,%.4f,%.1f\n", allocs[k].name,
@@ -1254,7 +1272,7 @@ targets:
 
 /* ------------------------------------------------------------------- main */
 
-static void usage(void)
+static void usage_exit(void)
 {
 	fprintf(stderr,
 		"usage: dma_coherent_bench [-o DIR] [-s SEED] [-b SECONDS] [-z SIZES]\n"
@@ -1279,7 +1297,7 @@ static void parse_sizes(const char *s)
 		unsigned long v = strtoul(s, &end, 0);
 
 		if (end == s || v < 64 || v > MAX_POOL_PAGES || v % 64)
-			usage();
+			usage_exit();
 		opt.sizes[opt.nsizes++] = v;
 		s = *end == ',' ? end + 1 : end;
 	}
@@ -1307,20 +1325,47 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt(argc, argv, "o:s:b:z:u:c:qg:t:C:n:p:H")) != -1) {
 		switch (c) {
-		case 'o': opt.out = optarg; break;
-		case 's': opt.seed = strtoull(optarg, NULL, 0); break;
-		case 'b': opt.budget = atof(optarg); break;
-		case 'z': parse_sizes(optarg); break;
-		case 'u': opt.util_seeds = atoi(optarg); break;
-		case 'c': opt.cpu = atoi(optarg); break;
-		case 'q': opt.quick = true; break;
-		case 'g': opt.cg_dir = optarg; break;
-		case 't': opt.tasks = optarg; break;
-		case 'C': opt.cg_name = optarg; break;
-		case 'n': opt.cg_pairs = strtoul(optarg, NULL, 0); break;
-		case 'p': opt.cg_pages = strtoul(optarg, NULL, 0); break;
-		case 'H': printf("%d\n", HAVE_CALLGRIND_H); return 0;
-		default: usage();
+		case 'o':
+			opt.out = optarg;
+			break;
+		case 's':
+			opt.seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'b':
+			opt.budget = atof(optarg);
+			break;
+		case 'z':
+			parse_sizes(optarg);
+			break;
+		case 'u':
+			opt.util_seeds = atoi(optarg);
+			break;
+		case 'c':
+			opt.cpu = atoi(optarg);
+			break;
+		case 'q':
+			opt.quick = true;
+			break;
+		case 'g':
+			opt.cg_dir = optarg;
+			break;
+		case 't':
+			opt.tasks = optarg;
+			break;
+		case 'C':
+			opt.cg_name = optarg;
+			break;
+		case 'n':
+			opt.cg_pairs = strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			opt.cg_pages = strtoul(optarg, NULL, 0);
+			break;
+		case 'H':
+			printf("%d\n", HAVE_CALLGRIND_H);
+			return 0;
+		default:
+			usage_exit();
 		}
 	}
 	if (!opt.out)
@@ -1330,7 +1375,7 @@ int main(int argc, char **argv)
 		opt.util_seeds = 2;
 	}
 	if (opt.util_seeds < 1 || opt.util_seeds > 1000 || opt.budget <= 0)
-		usage();
+		usage_exit();
 	if (shim_arena_init(ARENA_PHYS, arena, true)) {
 		fprintf(stderr, "bench: cannot map a %zu-byte arena\n", arena);
 		return 1;
@@ -1339,7 +1384,7 @@ int main(int argc, char **argv)
 	arena_hi = arena_lo + arena;
 	if (opt.cg_name) {
 		if (opt.cg_pages < 64 || opt.cg_pages > MAX_POOL_PAGES || opt.cg_pages % 64)
-			usage();
+			usage_exit();
 		return run_callgrind_mode();
 	}
 	pin();

@@ -14,6 +14,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/compiler.h>
+#include <linux/gfp.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
 
@@ -93,7 +94,12 @@ int bitmap_find_free_region(unsigned long *bitmap, unsigned int bits, int order)
 }
 
 /* The kernel's takes gfp flags; tools/include's does not. */
-#define bitmap_zalloc(nbits, gfp)	bitmap_zalloc(nbits)
+static inline unsigned long *b612_bitmap_zalloc(unsigned int nbits, gfp_t flags __maybe_unused)
+{
+	return bitmap_zalloc(nbits);
+}
+
+#define bitmap_zalloc	b612_bitmap_zalloc
 
 /* Zeroing of the buffer: skipped in the pool arena, as for ours. */
 #define memset(p, c, n)	bench_memset(p, c, n)

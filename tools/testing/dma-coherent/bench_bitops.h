@@ -9,21 +9,23 @@
 #ifndef _DCT_BENCH_BITOPS_H
 #define _DCT_BENCH_BITOPS_H
 
+#include <linux/compiler.h>
+
 #define _TOOLS_LINUX_ASM_GENERIC_BITOPS___FFS_H_
 #define __HAVE_ARCH___FLS
 #define __HAVE_ARCH_FLS
 
-static inline __attribute__((always_inline)) unsigned int __ffs(unsigned long word)
+static __always_inline unsigned int __ffs(unsigned long word)
 {
 	return __builtin_ctzl(word);
 }
 
-static inline __attribute__((always_inline)) unsigned int bench___fls(unsigned long word)
+static __always_inline unsigned int bench___fls(unsigned long word)
 {
 	return 8 * sizeof(long) - 1 - __builtin_clzl(word);
 }
 
-static inline __attribute__((always_inline)) int bench_fls(unsigned int x)
+static __always_inline int bench_fls(unsigned int x)
 {
 	return x ? 32 - __builtin_clz(x) : 0;
 }

@@ -18,7 +18,7 @@
 #include "bench.h"
 
 static struct {
-	spinlock_t	lock;
+	spinlock_t	lock;		/* protects map */
 	unsigned long	*map;
 	unsigned long	pages;
 	void		*virt;

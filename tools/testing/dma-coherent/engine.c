@@ -30,6 +30,7 @@ static const char *const op_names[OP_NR] = {
 	"declare", "attach", "detach", "alloc", "free", "free-bad", "mmap",
 	"release", "global-alloc", "global-free", "global-mmap",
 };
+
 static const unsigned char op_weight[OP_NR] = {
 	[OP_DECLARE] = 4, [OP_ATTACH] = 2, [OP_DETACH] = 1, [OP_ALLOC] = 34,
 	[OP_FREE] = 28, [OP_FREE_BAD] = 8, [OP_MMAP] = 6, [OP_RELEASE] = 3,
@@ -129,12 +130,12 @@ static void fail(const char *fmt, ...)
 	va_end(ap);
 }
 
-#define EXPECT(cond, fmt, ...) do {					\
-	if (!(cond)) {							\
+/* Check @cond; if false, fail() with @fmt.  Returns @cond. */
+#define EXPECT(cond, fmt, ...) ({					\
+	bool __ok = !!(cond);						\
+	if (!__ok)							\
 		fail(fmt, ##__VA_ARGS__);				\
-		return;							\
-	}								\
-} while (0)
+	__ok; })
 
 static void note(int op, int dev, u64 a, u64 b, u64 c)
 {
@@ -215,31 +216,38 @@ static void check_pool(struct mpool *p)
 	const char *bad;
 
 	dcw_pool_get(p->mem, &a);
-	EXPECT(a.virt == p->virt && a.pfn == PHYS_PFN(p->phys) && a.pages == p->pages,
-	       "%s: mapped at %p pfn %#lx, %lu pages; model %p %#lx %lu",
-	       pname(p), a.virt, a.pfn, a.pages, p->virt, PHYS_PFN(p->phys), p->pages);
-	EXPECT(a.dma == (p->kind == MP_DECLARED ? p->dma : (dma_addr_t)p->phys),
-	       "%s: device base %#llx", pname(p), (unsigned long long)a.dma);
-	EXPECT(a.free == p->free && a.live == p->live,
-	       "%s: free/live %lu/%lu, model %lu/%lu", pname(p), a.free, a.live,
-	       p->free, p->live);
-	EXPECT(a.allocs == p->st.allocs && a.frees == p->st.frees &&
-	       a.failures == p->st.failures && a.fallbacks == p->st.fallbacks &&
-	       a.misuse == p->st.misuse && a.peak == p->st.peak,
-	       "%s: stats allocs/frees/failures/fallbacks/misuse/peak %lu/%lu/%lu/%lu/%lu/%lu, model %lu/%lu/%lu/%lu/%lu/%lu",
-	       pname(p), a.allocs, a.frees, a.failures, a.fallbacks, a.misuse, a.peak,
-	       p->st.allocs, p->st.frees, p->st.failures, p->st.fallbacks,
-	       p->st.misuse, p->st.peak);
-	EXPECT(a.off == p->off, "%s: bitmap offset %lu, model %lu", pname(p), a.off, p->off);
+	if (!EXPECT(a.virt == p->virt && a.pfn == PHYS_PFN(p->phys) && a.pages == p->pages,
+		    "%s: mapped at %p pfn %#lx, %lu pages; model %p %#lx %lu",
+		    pname(p), a.virt, a.pfn, a.pages, p->virt, PHYS_PFN(p->phys), p->pages))
+		return;
+	if (!EXPECT(a.dma == (p->kind == MP_DECLARED ? p->dma : (dma_addr_t)p->phys),
+		    "%s: device base %#llx", pname(p), (unsigned long long)a.dma))
+		return;
+	if (!EXPECT(a.free == p->free && a.live == p->live,
+		    "%s: free/live %lu/%lu, model %lu/%lu", pname(p), a.free, a.live,
+		    p->free, p->live))
+		return;
+	if (!EXPECT(a.allocs == p->st.allocs && a.frees == p->st.frees &&
+		    a.failures == p->st.failures && a.fallbacks == p->st.fallbacks &&
+		    a.misuse == p->st.misuse && a.peak == p->st.peak,
+		    "%s: stats allocs/frees/failures/fallbacks/misuse/peak %lu/%lu/%lu/%lu/%lu/%lu, model %lu/%lu/%lu/%lu/%lu/%lu",
+		    pname(p), a.allocs, a.frees, a.failures, a.fallbacks, a.misuse, a.peak,
+		    p->st.allocs, p->st.frees, p->st.failures, p->st.fallbacks,
+		    p->st.misuse, p->st.peak))
+		return;
+	if (!EXPECT(a.off == p->off, "%s: bitmap offset %lu, model %lu", pname(p), a.off, p->off))
+		return;
 	for (i = 0; i < words; i++) {
-		EXPECT(a.used[i] == p->used[i],
-		       "%s: pages %ld..%ld: used %#lx, model %#lx", pname(p),
-		       (long)(i * BITS_PER_LONG - p->off),
-		       (long)((i + 1) * BITS_PER_LONG - p->off - 1), a.used[i], p->used[i]);
-		EXPECT(a.start[i] == p->start[i],
-		       "%s: pages %ld..%ld: starts %#lx, model %#lx", pname(p),
-		       (long)(i * BITS_PER_LONG - p->off),
-		       (long)((i + 1) * BITS_PER_LONG - p->off - 1), a.start[i], p->start[i]);
+		if (!EXPECT(a.used[i] == p->used[i],
+			    "%s: pages %ld..%ld: used %#lx, model %#lx", pname(p),
+			    (long)(i * BITS_PER_LONG - p->off),
+			    (long)((i + 1) * BITS_PER_LONG - p->off - 1), a.used[i], p->used[i]))
+			return;
+		if (!EXPECT(a.start[i] == p->start[i],
+			    "%s: pages %ld..%ld: starts %#lx, model %#lx", pname(p),
+			    (long)(i * BITS_PER_LONG - p->off),
+			    (long)((i + 1) * BITS_PER_LONG - p->off - 1), a.start[i], p->start[i]))
+			return;
 	}
 	bad = dcw_check(p->mem);
 	EXPECT(!bad, "%s: %s", pname(p), bad);
@@ -253,9 +261,13 @@ static void check_world(void)
 	int d, i;
 
 	for (d = 0; d < NDEV; d++) {
-		for (i = 0; i <= w.nchain[d]; i++)
-			EXPECT(dcw_pool_of(&w.dev[d], i) == (i < w.nchain[d] ? w.chain[d][i]->mem : NULL),
-			       "dev%d: pool %d of its chain differs from the model", d, i);
+		for (i = 0; i <= w.nchain[d]; i++) {
+			struct dma_coherent_mem *mem = i < w.nchain[d] ? w.chain[d][i]->mem : NULL;
+
+			if (!EXPECT(dcw_pool_of(&w.dev[d], i) == mem,
+				    "dev%d: pool %d of its chain differs from the model", d, i))
+				return;
+		}
 	}
 	for (i = 0; i < NDEV + NRMEM + 1; i++) {
 		p = i < NDEV ? &w.decl[i] : i < NDEV + NRMEM ? &w.rpool[i - NDEV] : &w.glob;
@@ -267,17 +279,24 @@ static void check_world(void)
 		for (d = 0; d < NDEV; d++) {
 			bool on = dcw_user(p->mem, &w.dev[d], &live, &pending);
 
-			EXPECT(on == p->attached[d] && live == p->ulive[d] && pending == p->pending[d],
-			       "%s: dev%d attached %d live %ld pending %d, model %d %ld %d",
-			       pname(p), d, on, live, pending, p->attached[d], p->ulive[d],
-			       p->pending[d]);
+			if (!EXPECT(on == p->attached[d] && live == p->ulive[d] &&
+				    pending == p->pending[d],
+				    "%s: dev%d attached %d live %ld pending %d, model %d %ld %d",
+				    pname(p), d, on, live, pending, p->attached[d], p->ulive[d],
+				    p->pending[d]))
+				return;
 		}
 	}
-	for (i = 0; i < NRMEM; i++)
-		EXPECT(w.rmem[i].priv == w.rpool[i].mem, "rmem%d: pool differs from the model", i);
-	EXPECT(dcw_global() == w.glob.mem, "global pool differs from the model");
-	EXPECT(shim.warns == w.warns, "%lu WARNs, model %lu (last: %s)",
-	       shim.warns, w.warns, shim_last_msg());
+	for (i = 0; i < NRMEM; i++) {
+		if (!EXPECT(w.rmem[i].priv == w.rpool[i].mem,
+			    "rmem%d: pool differs from the model", i))
+			return;
+	}
+	if (!EXPECT(dcw_global() == w.glob.mem, "global pool differs from the model"))
+		return;
+	if (!EXPECT(shim.warns == w.warns, "%lu WARNs, model %lu (last: %s)",
+		    shim.warns, w.warns, shim_last_msg()))
+		return;
 	EXPECT(!shim.bad, "sleeping call under a spinlock or bad memremap/memunmap");
 }
 
@@ -390,12 +409,14 @@ static void op_declare(void)
 	failed = shim_failed_call();
 	shim_fail_call(0);
 	if (failed) {
-		EXPECT(ret == errno_of(failed), "%s failed: declare returned %d", failed, ret);
+		if (!EXPECT(ret == errno_of(failed), "%s failed: declare returned %d", failed, ret))
+			return;
 		exp = ret;
 	}
-	EXPECT(ret == exp, "declare phys %#llx dma %#llx size %#llx flags %#x: %d, model %d",
-	       (unsigned long long)phys, (unsigned long long)dma,
-	       (unsigned long long)size, flags, ret, exp);
+	if (!EXPECT(ret == exp, "declare phys %#llx dma %#llx size %#llx flags %#x: %d, model %d",
+		    (unsigned long long)phys, (unsigned long long)dma,
+		    (unsigned long long)size, flags, ret, exp))
+		return;
 	if (ret) {
 		EXPECT(shim.allocs == allocs && shim.maps == maps,
 		       "failed declare (%d) leaks %ld allocations, %ld mappings",
@@ -433,10 +454,12 @@ static void op_attach(void)
 	failed = shim_failed_call();
 	shim_fail_call(0);
 	if (failed) {
-		EXPECT(ret == errno_of(failed), "%s failed: attach returned %d", failed, ret);
+		if (!EXPECT(ret == errno_of(failed), "%s failed: attach returned %d", failed, ret))
+			return;
 		exp = ret;
 	}
-	EXPECT(ret == exp, "attach dev%d to rmem%d: %d, model %d", d, r, ret, exp);
+	if (!EXPECT(ret == exp, "attach dev%d to rmem%d: %d, model %d", d, r, ret, exp))
+		return;
 	if (create && rm->priv) {
 		mp_init(p, MP_RMEM, first, first, PHYS_PFN(first), pages,
 			w.arena + (first - w.phys));
@@ -474,14 +497,20 @@ static void took(struct mpool *p, int d, u8 *v, unsigned long n, dma_addr_t hand
 	unsigned long first = (v - p->virt) >> PAGE_SHIFT;
 	const char *why;
 
-	EXPECT(offset_in_page(v - p->virt) == 0, "%s: buffer %p not page aligned", pname(p), v);
+	if (!EXPECT(offset_in_page(v - p->virt) == 0,
+		    "%s: buffer %p not page aligned", pname(p), v))
+		return;
 	why = mp_check_place(p, first, n);
-	EXPECT(!why, "%s: %lu pages at page %lu (absolute %#llx): %s", pname(p), n,
-	       first, (unsigned long long)(p->align_pfn + first), why);
-	EXPECT(handle == (dma_addr_t)(base + ((dma_addr_t)first << PAGE_SHIFT)),
-	       "%s: DMA address %#llx for page %lu, model %#llx", pname(p), (unsigned long long)handle,
-	       first, (unsigned long long)(base + ((dma_addr_t)first << PAGE_SHIFT)));
-	EXPECT(pattern(v, n, 0, true), "%s: buffer at page %lu not zeroed", pname(p), first);
+	if (!EXPECT(!why, "%s: %lu pages at page %lu (absolute %#llx): %s", pname(p), n,
+		    first, (unsigned long long)(p->align_pfn + first), why))
+		return;
+	if (!EXPECT(handle == (dma_addr_t)(base + ((dma_addr_t)first << PAGE_SHIFT)),
+		    "%s: DMA address %#llx for page %lu, model %#llx",
+		    pname(p), (unsigned long long)handle, first,
+		    (unsigned long long)(base + ((dma_addr_t)first << PAGE_SHIFT))))
+		return;
+	if (!EXPECT(pattern(v, n, 0, true), "%s: buffer at page %lu not zeroed", pname(p), first))
+		return;
 	mp_take(p, first, n, ++w.seq | 1, d);
 	pattern(v, n, p->seed[first], false);
 	w.r->allocs++;
@@ -495,8 +524,10 @@ static void no_room(struct mpool *p, unsigned long n)
 
 	if (at < 0 && order > MODEL_CAP_ORDER)
 		at = mp_find(p, n, MODEL_CAP_ORDER);
-	EXPECT(at < 0, "%s: allocation of %lu pages failed although the model finds room at page %ld",
-	       pname(p), n, at);
+	if (!EXPECT(at < 0,
+		    "%s: allocation of %lu pages failed although the model finds room at page %ld",
+		    pname(p), n, at))
+		return;
 	p->st.failures++;
 }
 
@@ -523,7 +554,8 @@ static void op_alloc(void)
 	}
 	n = (size - 1) / PAGE_SIZE + 1;
 	p = v ? owner_of(d, v) : NULL;
-	EXPECT(!v || p, "alloc returned %p, outside dev%d's pools", v, d);
+	if (!EXPECT(!v || p, "alloc returned %p, outside dev%d's pools", v, d))
+		return;
 	for (i = 0; i < w.nchain[d] && w.chain[d][i] != p; i++) {
 		no_room(w.chain[d][i], n);
 		fallback &= w.chain[d][i]->fallback;
@@ -531,14 +563,16 @@ static void op_alloc(void)
 	if (w.r->failed)
 		return;
 	if (p) {
-		EXPECT(ret == 1, "alloc returned %d with a buffer", ret);
+		if (!EXPECT(ret == 1, "alloc returned %d with a buffer", ret))
+			return;
 		took(p, d, v, n, handle, p->kind == MP_DECLARED ? p->dma :
 					 (dma_addr_t)(p->phys + dev->dma_offset));
 		p->ulive[d]++;
 		return;
 	}
 	j = fallback ? 0 : 1;
-	EXPECT(ret == j, "alloc of %lu pages found no room: %d, model %d", n, ret, j);
+	if (!EXPECT(ret == j, "alloc of %lu pages found no room: %d, model %d", n, ret, j))
+		return;
 	if (fallback)
 		w.chain[d][0]->st.fallbacks++;
 	w.r->no_room++;
@@ -554,14 +588,15 @@ static void do_free(int d, u8 *v, int order)
 		     (unsigned int)order == mp_order(p->len[first]);
 	int ret;
 
-	if (valid)
-		EXPECT(pattern(v, p->len[first], p->seed[first], true),
-		       "%s: buffer at page %lu changed while live", pname(p), first);
+	if (valid && !EXPECT(pattern(v, p->len[first], p->seed[first], true),
+			     "%s: buffer at page %lu changed while live", pname(p), first))
+		return;
 	if (d < 0)
 		ret = dma_release_from_global_coherent(order, v);
 	else
 		ret = dma_release_from_dev_coherent(&w.dev[d], order, v);
-	EXPECT(ret == !!p, "free of %p order %d: %d, model %d", v, order, ret, !!p);
+	if (!EXPECT(ret == !!p, "free of %p order %d: %d, model %d", v, order, ret, !!p))
+		return;
 	if (!p)
 		return;
 	if (!valid) {
@@ -628,7 +663,7 @@ static void op_free(int op)
 		break;
 	case 5:
 		if (w.nfreed) {
-			unsigned int i = rnd(min(w.nfreed, (unsigned int)ARRAY_SIZE(w.freed)));
+			unsigned int i = rnd(min_t(unsigned int, w.nfreed, ARRAY_SIZE(w.freed)));
 
 			d = global ? -1 : w.freed[i].dev;
 			v = w.freed[i].v;
@@ -709,7 +744,8 @@ static void op_mmap(int op)
 	else
 		ret = dma_mmap_from_dev_coherent(&w.dev[d], &vma, v, size, &err);
 	o = owner_of(d, v);
-	EXPECT(ret == !!o, "mmap of %p: %d, model %d", v, ret, !!o);
+	if (!EXPECT(ret == !!o, "mmap of %p: %d, model %d", v, ret, !!o))
+		return;
 	if (!o) {
 		EXPECT(shim_remap.calls == calls, "mmap of a foreign buffer remapped");
 		return;
@@ -757,8 +793,8 @@ static void release(int d)
 			chain_del(d, p);
 		}
 	}
-	EXPECT(shim.maps == maps - gone, "release of dev%d unmapped %ld pools, model %ld",
-	       d, maps - shim.maps, gone);
+	EXPECT(shim.maps == maps - gone, "%s of dev%d unmapped %ld pools, model %ld",
+	       __func__, d, maps - shim.maps, gone);
 }
 
 static void op_galloc(void)
@@ -781,7 +817,8 @@ static void op_galloc(void)
 		no_room(p, n);
 		return;
 	}
-	EXPECT(owner_of(-1, v) == p, "global alloc returned %p, outside the pool", v);
+	if (!EXPECT(owner_of(-1, v) == p, "global alloc returned %p, outside the pool", v))
+		return;
 	took(p, d, v, n, handle, (dma_addr_t)(p->phys + w.dev[d].dma_offset));
 }
 
@@ -817,7 +854,8 @@ static void world_init(void)
 	}
 	for (i = 0; i < NRMEM; i++) {
 		ret = dcw_rmem_setup(&w.rmem[i]);
-		EXPECT(!ret && w.rmem[i].ops == dcw_rmem_ops, "rmem%d setup: %d", i, ret);
+		if (!EXPECT(!ret && w.rmem[i].ops == dcw_rmem_ops, "rmem%d setup: %d", i, ret))
+			return;
 	}
 
 	/* The global pool: directly, through a device-tree region, or none. */
@@ -828,7 +866,8 @@ static void world_init(void)
 	case 0:
 		return;
 	case 1:
-		EXPECT(!dcw_rmem_setup(rm), "global rmem setup failed");
+		if (!EXPECT(!dcw_rmem_setup(rm), "global rmem setup failed"))
+			return;
 		ret = dcw_init_reserved_default();
 		if (!rm->size)		/* no default region was set up */
 			exp = -ENOMEM;
@@ -836,7 +875,9 @@ static void world_init(void)
 	default:
 		ret = dma_init_global_coherent(rm->base, rm->size);
 	}
-	EXPECT(ret == exp, "global pool of %#llx bytes: %d, model %d", (unsigned long long)rm->size, ret, exp);
+	if (!EXPECT(ret == exp, "global pool of %#llx bytes: %d, model %d",
+		    (unsigned long long)rm->size, ret, exp))
+		return;
 	if (!ret) {
 		mp_init(&w.glob, MP_GLOBAL, first, first, PHYS_PFN(first), pages,
 			w.arena + (first - w.phys));
@@ -861,15 +902,18 @@ static void world_exit(void)
 	}
 	for (d = 0; d < NDEV && !w.r->failed; d++) {
 		release(d);
-		EXPECT(!w.nchain[d], "dev%d keeps %d pools after release", d, w.nchain[d]);
+		if (!EXPECT(!w.nchain[d], "dev%d keeps %d pools after release", d, w.nchain[d]))
+			return;
 	}
 	if (!w.r->failed)
 		check_world();
 	for (i = 0; i < NRMEM; i++) {
-		EXPECT(dcw_rmem_destroy(&w.rmem[i]) || w.r->failed, "rmem%d still used", i);
+		if (!EXPECT(dcw_rmem_destroy(&w.rmem[i]) || w.r->failed, "rmem%d still used", i))
+			return;
 		mp_exit(&w.rpool[i]);
 	}
-	EXPECT(dcw_global_destroy() || w.r->failed, "global pool still used");
+	if (!EXPECT(dcw_global_destroy() || w.r->failed, "global pool still used"))
+		return;
 	mp_exit(&w.glob);
 	EXPECT(shim.allocs == 0 && shim.maps == 0,
 	       "%ld allocations and %ld mappings left after teardown", shim.allocs, shim.maps);

@@ -49,7 +49,7 @@ void dct_diag(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static void usage(const char *prog)
+static void usage_exit(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-v] [-l] [-s SEED] [-n OPS] [-t THREADS] [TEST...]\n"
@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 			dct_opts.threads = strtoul(optarg, NULL, 0);
 			break;
 		default:
-			usage(argv[0]);
+			usage_exit(argv[0]);
 		}
 	}
 	argc -= optind;

@@ -41,7 +41,8 @@ int mp_init(struct mpool *p, int kind, phys_addr_t phys, dma_addr_t dma,
 	p->phys = phys;
 	p->dma = dma;
 	p->align_pfn = align_pfn;
-	p->pages = p->free = pages;
+	p->pages = pages;
+	p->free = pages;
 	p->virt = virt;
 	p->off = align_pfn % BITS_PER_LONG;
 	p->nwords = (p->off + pages + BITS_PER_LONG - 1) / BITS_PER_LONG;

@@ -78,8 +78,10 @@ void *shim_alloc(size_t n, size_t size, gfp_t gfp, bool zero, const char *what)
 		return NULL;
 	if (call_fails(what, gfp == GFP_KERNEL))
 		return NULL;
-	if (!n || !size)
-		n = size = 1;
+	if (!n || !size) {
+		n = 1;
+		size = 1;
+	}
 	p = zero ? calloc(n, size) : malloc(n * size);
 	if (p)
 		count(shim.allocs, 1);
@@ -313,9 +315,10 @@ void memunmap(void *addr)
 }
 
 /* lib/bitmap.c: first run of @nr clear bits at (index + @align_offset) & @align_mask == 0. */
-unsigned long bitmap_find_next_zero_area_off(unsigned long *map,
-		unsigned long size, unsigned long start, unsigned int nr,
-		unsigned long align_mask, unsigned long align_offset)
+unsigned long bitmap_find_next_zero_area_off(unsigned long *map, unsigned long size,
+					     unsigned long start, unsigned int nr,
+					     unsigned long align_mask,
+					     unsigned long align_offset)
 {
 	unsigned long index, end, busy;
 

@@ -98,16 +98,19 @@ static void test_word_maxfit(void)
 			       dsrc_below(&s, ~0ULL);
 			break;
 		case 1:		/* one used run */
-			used = (~0UL >> dsrc_below(&s, BITS_PER_LONG)) << dsrc_below(&s, BITS_PER_LONG);
+			used = (~0UL >> dsrc_below(&s, BITS_PER_LONG)) <<
+			       dsrc_below(&s, BITS_PER_LONG);
 			break;
 		case 2:		/* a few used pages */
-			used = 1UL << dsrc_below(&s, BITS_PER_LONG) | 1UL << dsrc_below(&s, BITS_PER_LONG);
+			used = 1UL << dsrc_below(&s, BITS_PER_LONG) |
+			       1UL << dsrc_below(&s, BITS_PER_LONG);
 			break;
 		default:
 			used = ~(dsrc_below(&s, ~0ULL) & dsrc_below(&s, ~0ULL));
 		}
 		if (i < 70000)
-			used = i < 65536 ? i * 0x0001000100010001ULL : ~0UL << (i % BITS_PER_LONG) >> (i / BITS_PER_LONG % BITS_PER_LONG);
+			used = i < 65536 ? i * 0x0001000100010001ULL :
+			       ~0UL << (i % BITS_PER_LONG) >> (i / BITS_PER_LONG % BITS_PER_LONG);
 		bad += !CHECKF(dcw_word_maxfit(used) == maxfit_ref(used),
 			       "word_maxfit(%#lx) = %u, brute force %u", used,
 			       dcw_word_maxfit(used), maxfit_ref(used));
@@ -431,7 +434,8 @@ static void test_mmap(void)
 
 	CHECK_EQ(MMAP(v, 4 * PS - 100, 0, 4), 1);
 	CHECK(!err && shim_remap.calls == calls + 1);
-	CHECK(shim_remap.pfn == pfn && shim_remap.size == 4 * PS && shim_remap.addr == vma.vm_start);
+	CHECK(shim_remap.pfn == pfn && shim_remap.size == 4 * PS &&
+	      shim_remap.addr == vma.vm_start);
 	CHECK_EQ(MMAP(v, 4 * PS, 2, 2), 1);
 	CHECK(!err && shim_remap.pfn == pfn + 2 && shim_remap.size == 2 * PS);
 	CHECK_EQ(MMAP(v, 4 * PS, 0, 0), 1);
@@ -578,8 +582,12 @@ static void test_chains(void)
 static void test_global_pool(void)
 {
 	struct device dev = mkdev("g");
-	struct reserved_mem r1 = { .name = "def1", .size = 8 * PS, .fdt_node = OF_PROP_DMA_DEFAULT },
-			    r2 = { .name = "def2", .size = 8 * PS, .fdt_node = OF_PROP_DMA_DEFAULT };
+	struct reserved_mem r1 = {
+		.name = "def1", .size = 8 * PS, .fdt_node = OF_PROP_DMA_DEFAULT,
+	};
+	struct reserved_mem r2 = {
+		.name = "def2", .size = 8 * PS, .fdt_node = OF_PROP_DMA_DEFAULT,
+	};
 	struct vm_area_struct vma = { .vm_start = 0x100000, .vm_end = 0x100000 + PS };
 	dma_addr_t h;
 	int err;
@@ -629,6 +637,7 @@ out:
  * and __maps are the counters from before the call.  Returns the count.
  */
 #define FAIL_EACH(what, call, undo, ok) ({				\
+	const char *__what = (what);					\
 	unsigned long __k, __n = 0;					\
 	long __allocs, __maps;						\
 	const char *__f;						\
@@ -644,13 +653,13 @@ out:
 			break;						\
 		__n++;							\
 		CHECKF(__ret == (strcmp(__f, "memremap") ? -ENOMEM : -EINVAL), \
-		       "%s: %s failed: %d", what, __f, __ret);		\
+		       "%s: %s failed: %d", __what, __f, __ret);	\
 		CHECKF(ok, "%s: %s failed: %ld allocations, %ld mappings left behind", \
-		       what, __f, shim.allocs - __allocs, shim.maps - __maps); \
+		       __what, __f, shim.allocs - __allocs, shim.maps - __maps); \
 	}								\
-	CHECKF(!__ret, "%s: %d without failures", what, __ret);	\
+	CHECKF(!__ret, "%s: %d without failures", __what, __ret);	\
 	undo;								\
-	dct_diag("%s: %lu calls failed in turn", what, __n);		\
+	dct_diag("%s: %lu calls failed in turn", __what, __n);		\
 	__n; })
 
 static void test_fail_injection(void)
@@ -773,7 +782,8 @@ static void *hammer(void *arg)
 		k = i % ARRAY_SIZE(live);
 		if (live[k].v) {
 			wk->ok &= tag(live[k].v, live[k].n, wk->id, true);
-			if (dma_release_from_dev_coherent(wk->dev, mp_order(live[k].n), live[k].v) != 1)
+			if (dma_release_from_dev_coherent(wk->dev, mp_order(live[k].n),
+							  live[k].v) != 1)
 				wk->ok = false;
 			live[k].v = NULL;
 		}
@@ -794,7 +804,8 @@ static void *hammer(void *arg)
 			struct vm_area_struct vma = { .vm_end = live[k].n * PS };
 			int err = 1;
 
-			if (dma_mmap_from_dev_coherent(wk->dev, &vma, v, live[k].n * PS, &err) != 1 ||
+			if (dma_mmap_from_dev_coherent(wk->dev, &vma, v, live[k].n * PS,
+						       &err) != 1 ||
 			    err || dma_release_from_dev_coherent(wk->dev, 0, (u8 *)v + 8) != 1)
 				wk->ok = false;
 			wk->misuse++;
@@ -873,17 +884,20 @@ static void test_huge_pool(void)
 		CHECK_EQ(p.pages, n);
 		/* All but 16 pages, then a buffer in the last 16. */
 		a = alloc(&dev, (n - 16) * PS, &h);
-		CHECKF(a == p.virt && h == base, "%lu pages at %#llx", n - 16, (unsigned long long)h);
+		CHECKF(a == p.virt && h == base, "%lu pages at %#llx", n - 16,
+		       (unsigned long long)h);
 		c = alloc(&dev, 4 * PS, &h);
 		if (CHECK(a && c)) {
 			CHECKF((unsigned long long)(c - (u8 *)p.virt) >= (n - 16) * PS,
-			       "last buffer at page %#llx", (unsigned long long)(c - (u8 *)p.virt) / PS);
+			       "last buffer at page %#llx",
+			       (unsigned long long)(c - (u8 *)p.virt) / PS);
 			CHECK_EQ(h, base + (unsigned long long)(c - (u8 *)p.virt));
 			CHECK(is_zero(c, 4 * PS));
 			memset(c, 0x5a, 4 * PS);
 			CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, c), 1);	/* wrong order */
 			CHECK_EQ(dma_release_from_dev_coherent(&dev, 2, c), 1);
-			CHECK_EQ(dma_release_from_dev_coherent(&dev, get_order((n - 16) * PS), a), 1);
+			CHECK_EQ(dma_release_from_dev_coherent(&dev, get_order((n - 16) * PS),
+							       a), 1);
 		}
 		p = pool_of(&dev, 0);
 		CHECK(p.free == n && p.misuse == 1);
@@ -891,7 +905,9 @@ static void test_huge_pool(void)
 		/* Over 2^32 pages at 1 MiB alignment: the rules allow it. */
 		if (n > (1ULL << 32)) {
 			at = dcw_find(dcw_pool_of(&dev, 0), (1UL << 32) + 1);
-			CHECKF(at == 0, "2^32 + 1 pages in an empty pool of 2^32 + 5 pages, 1 MiB aligned: %ld", at);
+			CHECKF(at == 0,
+			       "2^32 + 1 pages in an empty pool of 2^32 + 5 pages, 1 MiB aligned: %ld",
+			       at);
 		}
 		dma_release_coherent_memory(&dev);
 		CHECK(!dev.dma_mem);

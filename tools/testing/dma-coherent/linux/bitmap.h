@@ -5,8 +5,9 @@
 
 #include_next <linux/bitmap.h>
 
-unsigned long bitmap_find_next_zero_area_off(unsigned long *map,
-		unsigned long size, unsigned long start, unsigned int nr,
-		unsigned long align_mask, unsigned long align_offset);
+unsigned long bitmap_find_next_zero_area_off(unsigned long *map, unsigned long size,
+					     unsigned long start, unsigned int nr,
+					     unsigned long align_mask,
+					     unsigned long align_offset);
 
 #endif

@@ -4,6 +4,7 @@
 #define _DCT_LINUX_MM_H
 
 #include <linux/bitmap.h>
+#include <linux/bits.h>
 #include <linux/err.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -13,7 +14,7 @@
 #ifndef PAGE_SHIFT
 #define PAGE_SHIFT		12
 #endif
-#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define PAGE_SIZE		BIT(PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(addr)	ALIGN(addr, PAGE_SIZE)
 #define offset_in_page(p)	((unsigned long)(p) & ~PAGE_MASK)

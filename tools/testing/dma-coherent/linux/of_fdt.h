@@ -3,9 +3,11 @@
 #ifndef _DCT_LINUX_OF_FDT_H
 #define _DCT_LINUX_OF_FDT_H
 
-#define OF_PROP_REUSABLE	(1UL << 0)
-#define OF_PROP_NO_MAP		(1UL << 1)
-#define OF_PROP_DMA_DEFAULT	(1UL << 2)
+#include <linux/bits.h>
+
+#define OF_PROP_REUSABLE	BIT(0)
+#define OF_PROP_NO_MAP		BIT(1)
+#define OF_PROP_DMA_DEFAULT	BIT(2)
 
 const void *of_get_flat_dt_prop(unsigned long node, const char *name, int *size);
 

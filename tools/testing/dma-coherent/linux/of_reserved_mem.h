@@ -23,8 +23,14 @@ struct reserved_mem_ops {
 
 typedef int (*reservedmem_of_init_fn)(struct reserved_mem *rmem);
 
+/* As the kernel's !CONFIG_OF_RESERVED_MEM stub: an unused table entry. */
 #define RESERVEDMEM_OF_DECLARE(name, compat, init)			\
-	static reservedmem_of_init_fn __reservedmem_of_table_##name	\
-		__maybe_unused = (init)
+	static const struct {						\
+		const char		*compatible;			\
+		reservedmem_of_init_fn	data;				\
+	} __of_table_##name __maybe_unused = {				\
+		.compatible = compat,					\
+		.data = init,						\
+	}
 
 #endif

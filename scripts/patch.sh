@@ -88,6 +88,7 @@ PY
 echo "patch: $(ls "$out" | wc -l) files in ${out#"$top"/}"
 
 if [ "${1:-}" = --verify ]; then
+	cd "$top"
 	fresh_worktree
 	mapfile -t files < <(ls "$out"/*.patch | grep -v 0000-cover-letter)
 	git -C "$work" am -q "${files[@]}" || die "the series does not apply with git am"
@@ -100,6 +101,7 @@ if [ "${1:-}" = --verify ]; then
 	bout=$top/build/out/series-x86_64
 	mkdir -p "$bout"
 	n=0
+	total=$(git -C "$work" rev-list --count pristine..HEAD)
 	for c in $(git -C "$work" rev-list --reverse pristine..HEAD); do
 		n=$((n + 1))
 		git -C "$work" checkout -q "$c"
@@ -110,7 +112,7 @@ if [ "${1:-}" = --verify ]; then
 		make -s -C "$work" O="$bout" ARCH=x86_64 -j"$(nproc)" kernel/dma/ \
 			>"$bout/step-$n.log" 2>&1 ||
 			die "patch $n ($(git -C "$work" log -1 --format=%s "$c")) does not build: $bout/step-$n.log"
-		echo "patch: $n/$(git -C "$work" rev-list --count pristine..HEAD) builds: $(git -C "$work" log -1 --format=%s "$c")"
+		echo "patch: $n/$total builds: $(git -C "$work" log -1 --format=%s "$c")"
 	done
 	echo "2 passed, 0 failed"
 fi

@@ -19,7 +19,7 @@ out=$(mktemp)
 		echo '```'
 		for log in build/logs/*.log; do
 			stage=$(basename "$log" .log)
-			line=$(grep -aE 'Testing complete\. Ran|^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+			line=$(grep -aE 'Testing complete\. Ran|^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
 			[ -n "$line" ] || continue
 			printf '%-14s %s\n' "$stage" "${line#*] }"
 		done

@@ -201,12 +201,6 @@ static const unsigned long align_masks[] = {
 	1UL,
 };
 
-/* Order of a buffer of @n pages, as get_order() gives for its size. */
-static unsigned int pages_order(unsigned long n)
-{
-	return n <= 1 ? 0 : fls_long(n - 1);
-}
-
 /* Positions where @n (>= 1) consecutive bits of @x start, all set. */
 static unsigned long runs_of(unsigned long x, unsigned int n)
 {
@@ -525,7 +519,7 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	if (size <= 0)
 		return NULL;
 	n = PAGE_ALIGN((size_t)size) >> PAGE_SHIFT;
-	order = pages_order(n);
+	order = order_base_2(n);
 
 	spin_lock_irqsave(&mem->lock, flags);
 	u = dev ? pool_user(mem, dev) : NULL;
@@ -616,7 +610,7 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 			end = min(find_next_bit(mem->start, limit, idx + 1),
 				  find_next_zero_bit(mem->used, limit, idx + 1));
 		n = end - idx;
-		if (pages_order(n) != (unsigned int)order)
+		if (order_base_2(n) != order)
 			what = "order does not match the buffer";
 	}
 	if (what) {

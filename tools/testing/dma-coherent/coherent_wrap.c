@@ -97,7 +97,7 @@ const char *dcw_check(struct dma_coherent_mem *mem)
 
 long dcw_find(struct dma_coherent_mem *mem, unsigned long n)
 {
-	unsigned int order = pages_order(n);
+	unsigned int order = order_base_2(n);
 	long idx = -1;
 
 	if (n && n <= mem->pages) {

@@ -34,6 +34,8 @@
 #include <linux/random.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/tracepoint.h>
+#include <trace/events/dma_coherent.h>
 
 static unsigned long long test_phys;
 module_param_named(phys, test_phys, ullong, 0444);
@@ -1032,6 +1034,121 @@ static void dt_two_pools(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, dev->dma_mem);
 }
 
+/* The events exist with this series' coherent.c (not with BASELINE=1). */
+#if defined(CONFIG_TRACEPOINTS) && defined(DMA_COHERENT_FALLBACK)
+/* What the pool's tracepoints reported for one device. */
+struct seen_events {
+	struct device	*dev;
+	unsigned int	allocs, frees, fails, misuse;
+	size_t		size;
+	unsigned long	pages, free_pages;
+	dma_addr_t	alloc_dma, free_dma, misuse_dma;
+	int		order;
+};
+
+static void seen_alloc(void *data, struct device *dev, const char *pool,
+		       size_t size, unsigned long pages, dma_addr_t dma_addr)
+{
+	struct seen_events *s = data;
+
+	if (dev != s->dev)
+		return;
+	s->allocs++;
+	s->size = size;
+	s->pages = pages;
+	s->alloc_dma = dma_addr;
+}
+
+static void seen_free(void *data, struct device *dev, const char *pool,
+		      unsigned long pages, dma_addr_t dma_addr)
+{
+	struct seen_events *s = data;
+
+	if (dev != s->dev)
+		return;
+	s->frees++;
+	s->free_dma = dma_addr;
+}
+
+static void seen_fail(void *data, struct device *dev, const char *pool,
+		      size_t size, unsigned long free_pages,
+		      unsigned long largest)
+{
+	struct seen_events *s = data;
+
+	if (dev != s->dev)
+		return;
+	s->fails++;
+	s->free_pages = free_pages;
+}
+
+static void seen_misuse(void *data, struct device *dev, const char *pool,
+			dma_addr_t dma_addr, int order, const char *what)
+{
+	struct seen_events *s = data;
+
+	if (dev != s->dev)
+		return;
+	s->misuse++;
+	s->misuse_dma = dma_addr;
+	s->order = order;
+}
+
+/* Every pool event fires once per operation, with the right fields. */
+static void tracepoints(struct kunit *test)
+{
+	struct seen_events s = { };
+	struct pool_ctx ctx;
+	dma_addr_t h, h2;
+	void *a;
+	int ret;
+
+	declare_pool(test, &ctx, 0, 8 * PAGE_SIZE);
+	s.dev = ctx.dev;
+	ret = register_trace_dma_coherent_alloc(seen_alloc, &s);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = register_trace_dma_coherent_free(seen_free, &s);
+	if (!ret)
+		ret = register_trace_dma_coherent_alloc_fail(seen_fail, &s);
+	if (!ret)
+		ret = register_trace_dma_coherent_misuse(seen_misuse, &s);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+
+	a = dma_alloc_coherent(ctx.dev, 3 * PAGE_SIZE - 1, &h, GFP_KERNEL);
+	KUNIT_EXPECT_NULL(test, dma_alloc_coherent(ctx.dev, 16 * PAGE_SIZE, &h2,
+						   GFP_KERNEL | __GFP_NOWARN));
+	if (a) {
+		/* An interior pointer: refused and reported. */
+		dma_release_from_dev_coherent(ctx.dev, 0, a + PAGE_SIZE);
+		dma_free_coherent(ctx.dev, 3 * PAGE_SIZE - 1, a, h);
+	}
+
+	unregister_trace_dma_coherent_misuse(seen_misuse, &s);
+	unregister_trace_dma_coherent_alloc_fail(seen_fail, &s);
+	unregister_trace_dma_coherent_free(seen_free, &s);
+	unregister_trace_dma_coherent_alloc(seen_alloc, &s);
+	tracepoint_synchronize_unregister();
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, s.allocs, 1);
+	KUNIT_EXPECT_EQ(test, s.size, 3 * PAGE_SIZE - 1);
+	KUNIT_EXPECT_EQ(test, s.pages, 3);
+	KUNIT_EXPECT_EQ(test, s.alloc_dma, h);
+	KUNIT_EXPECT_EQ(test, s.fails, 1);
+	KUNIT_EXPECT_EQ(test, s.free_pages, 8 - 3);
+	KUNIT_EXPECT_EQ(test, s.misuse, 1);
+	KUNIT_EXPECT_EQ(test, s.misuse_dma, h + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, s.order, 0);
+	KUNIT_EXPECT_EQ(test, s.frees, 1);
+	KUNIT_EXPECT_EQ(test, s.free_dma, h);
+}
+#else
+static void tracepoints(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_TRACEPOINTS and this series' coherent.c");
+}
+#endif
+
 static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(declare_and_release),
 	KUNIT_CASE(second_declare_is_ebusy),
@@ -1053,6 +1170,7 @@ static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(fallback_pool),
 	KUNIT_CASE(debugfs_counters),
 	KUNIT_CASE(dma_debug_sees_pool),
+	KUNIT_CASE(tracepoints),
 	KUNIT_CASE(dt_two_pools),
 	KUNIT_CASE(dt_reusable_refused),
 	KUNIT_CASE(dt_release_with_live_buffers),

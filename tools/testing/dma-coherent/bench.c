@@ -1142,7 +1142,7 @@ static void print_meta(FILE *f)
 	if (!meta[0].pages)
 		return;
 	fprintf(f, "Metadata of ours (bytes allocated by the pool's declare): bits per page\n");
-	fprintf(f, "%9s %10s %10s %10s %10s\n", "pages", "bitmaps", "tree", "total",
+	fprintf(f, "%9s %10s %10s %10s %10s\n", "pages", "bitmaps", "index", "total",
 		"struct B");
 	for (i = 0; i < opt.nsizes; i++) {
 		struct meta *m = &meta[i];
@@ -1253,7 +1253,7 @@ meta:
 	if (!task("meta"))
 		goto targets;
 	f = out_file("metadata.csv");
-	fprintf(f, "pages,bitmap_bytes,tree_bytes,struct_bytes,bits_per_page\n");
+	fprintf(f, "pages,bitmap_bytes,index_bytes,struct_bytes,bits_per_page\n");
 	for (i = 0; i < opt.nsizes; i++)
 		if (meta[i].pages)
 			fprintf(f, "%lu,%lu,%lu,%lu,%.4f\n", meta[i].pages,

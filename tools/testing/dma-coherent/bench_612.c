@@ -20,54 +20,45 @@
 
 #include "bench.h"
 
-/* lib/bitmap.c __bitmap_set() and __bitmap_clear(): out of line there too. */
-static noinline void b612___bitmap_set(unsigned long *map, unsigned int start,
-				       int len)
+/*
+ * What lib/bitmap.c's __bitmap_set() and __bitmap_clear() do, out of line
+ * as there: the first word masked, whole words, the last word masked.
+ */
+static __always_inline void b612_bits(unsigned long *map, unsigned int start,
+				      int len, bool set)
 {
 	unsigned long *p = map + BIT_WORD(start);
-	const unsigned int size = start + len;
-	int bits_to_set = BITS_PER_LONG - (start % BITS_PER_LONG);
-	unsigned long mask_to_set = BITMAP_FIRST_WORD_MASK(start);
+	unsigned long *last = map + BIT_WORD(start + len - 1);
+	unsigned long mask = BITMAP_FIRST_WORD_MASK(start);
 
-	while (len - bits_to_set >= 0) {
-		*p |= mask_to_set;
-		len -= bits_to_set;
-		bits_to_set = BITS_PER_LONG;
-		mask_to_set = ~0UL;
-		p++;
+	for (; p < last; p++, mask = ~0UL) {
+		if (set)
+			*p |= mask;
+		else
+			*p &= ~mask;
 	}
-	if (len) {
-		mask_to_set &= BITMAP_LAST_WORD_MASK(size);
-		*p |= mask_to_set;
-	}
+	mask &= BITMAP_LAST_WORD_MASK(start + len);
+	if (set)
+		*p |= mask;
+	else
+		*p &= ~mask;
 }
 
-static noinline void b612___bitmap_clear(unsigned long *map, unsigned int start,
-					 int len)
+static noinline void b612_bits_set(unsigned long *map, unsigned int start, int len)
 {
-	unsigned long *p = map + BIT_WORD(start);
-	const unsigned int size = start + len;
-	int bits_to_clear = BITS_PER_LONG - (start % BITS_PER_LONG);
-	unsigned long mask_to_clear = BITMAP_FIRST_WORD_MASK(start);
+	b612_bits(map, start, len, true);
+}
 
-	while (len - bits_to_clear >= 0) {
-		*p &= ~mask_to_clear;
-		len -= bits_to_clear;
-		bits_to_clear = BITS_PER_LONG;
-		mask_to_clear = ~0UL;
-		p++;
-	}
-	if (len) {
-		mask_to_clear &= BITMAP_LAST_WORD_MASK(size);
-		*p &= ~mask_to_clear;
-	}
+static noinline void b612_bits_clear(unsigned long *map, unsigned int start, int len)
+{
+	b612_bits(map, start, len, false);
 }
 
 /* include/linux/bitmap.h of 6.12, __always_inline there. */
 static __always_inline
 void bitmap_release_region(unsigned long *bitmap, unsigned int pos, int order)
 {
-	b612___bitmap_clear(bitmap, pos, BIT(order));
+	b612_bits_clear(bitmap, pos, BIT(order));
 }
 
 static __always_inline
@@ -77,7 +68,7 @@ int bitmap_allocate_region(unsigned long *bitmap, unsigned int pos, int order)
 
 	if (find_next_bit(bitmap, pos + len, pos) < pos + len)
 		return -EBUSY;
-	b612___bitmap_set(bitmap, pos, len);
+	b612_bits_set(bitmap, pos, len);
 	return 0;
 }
 

@@ -31,11 +31,11 @@ kunitconfig=${KUNITCONFIG:-$top/kunit/$arch.kunitconfig}
 "$top/scripts/prepare-tree.sh" "$src"
 
 # Region handed to dma_declare_coherent_memory() by the tests.
-args=(--kernel_args dma_coherent_kunit.size=0x1000000 --qemu_args "-smp 2")
+args=(--kernel_args dma_coherent_kunit.size=0x7000000 --qemu_args "-smp 2")
 case "$arch" in
 x86_64)
 	# memremap() refuses System RAM: carve the region out with memmap=.
-	args+=(--kernel_args 'memmap=16M$0x30000000'
+	args+=(--kernel_args 'memmap=112M$0x30000000'
 	       --kernel_args dma_coherent_kunit.phys=0x30000000)
 	;;
 arm64|arm)
@@ -58,7 +58,7 @@ arm64|arm)
 	fdtoverlay -i "$out/virt.dtb" -o "$dtb" "$out/virt-pools.dtbo" ||
 		die "kunit/virt-pools.dtso does not apply to QEMU's virt tree"
 	args+=(--qemu_args "-dtb $dtb"
-	       --kernel_args dma_coherent_kunit.phys=0x70000000)
+	       --kernel_args dma_coherent_kunit.phys=0x78000000)
 	;;
 *)
 	die "unknown ARCH '$arch' (x86_64, arm64 or arm)"

@@ -41,26 +41,61 @@
  * on the absolute address; the pages of the first and last word that lie
  * outside the pool are marked used for good.
  *
- * Above the bitmap sits a summary tree of u8 values: one per word, its
- * leaf, kept up to date so that searches never recompute it, and one per
- * pair of words and upwards.  A word's value is
- * the largest request (in pages, at most BITS_PER_LONG) that fits in it at
- * natural alignment; a node's value is the larger of its children's, or
- * BITS_PER_LONG + h when its whole aligned block of 2^h words is free.
- * An allocation walks from the root to a word (or to a free block of the
- * needed order for multi-word requests), taking at every level the child
- * with the smaller value that still fits (best fit); inside the word it
- * prefers a position next to used pages.  A request whose need exceeds
- * the root's value is refused at once.  Search and update cost
- * O(log(pool pages)); an update stops at the first level whose value
- * does not change.  With 64-bit longs the leaves cost 0.125 bit per page
- * and the nodes as much for a pool aligned on its power-of-two size, and
- * at most 0.33 bit for any base (the leaves start on an aligned block, the
- * smallest of which four cover the pool): 2.25 bits per page of metadata,
- * at most 2.46 for pools of two words or more.  32-bit longs double the
- * tree's share.  Multi-word requests that the
- * tree cannot place (no wholly free aligned block) fall back to a linear
- * scan of the bitmap when enough pages are free.
+ * Beside the bitmaps sits one of two search indexes, chosen when the pool
+ * is created.  Pools of up to CLASS_INDEX_WORDS (320) bitmap words, 20480
+ * pages with 64-bit longs, get the summary tree; larger ones the
+ * extent-class index.  The tree is the cheaper of the two per allocation
+ * and free: on small pools it stays within 30 ns of 6.12's bitmap search,
+ * where the class index costs about twice as much.  But the tree picks
+ * among words, not free extents, and so leaves more of a large pool in
+ * pieces too small for the next request: on a churn of 1..256-page
+ * requests the class index fills a pool to about 84% before the first
+ * failure, the tree to about 77% and 6.12 to 73%.  Below 320 words the
+ * class index's fixed costs would also take metadata over 2.5 bits per
+ * page.  "make bench" measures all of this against 6.12 in one run.
+ *
+ * The summary tree holds u8 values: one per word, its leaf, and one per
+ * pair of words and upwards.  A word's value is the largest request (in
+ * pages, at most BITS_PER_LONG) that fits in it at natural alignment; a
+ * node's value is the larger of its children's, or BITS_PER_LONG + h when
+ * its whole aligned block of 2^h words is free.  An allocation walks from
+ * the root to a word (or to a free block of the needed order for
+ * multi-word requests), taking at every level the child with the smaller
+ * value that still fits (best fit); inside the word it prefers a position
+ * next to used pages.  A request whose need exceeds the root's value is
+ * refused at once.  Search and update cost O(log(pool pages)); an update
+ * stops at the first level whose value does not change.  With 64-bit
+ * longs the leaves cost 0.125 bit per page and the nodes as much for a
+ * pool aligned on its power-of-two size, and at most 0.33 bit for any base
+ * (the leaves start on an aligned block, the smallest of which four cover
+ * the pool): 2.25 bits per page in all, at most 2.46 for pools of two
+ * words or more.  Multi-word requests that the tree cannot place (no
+ * wholly free aligned block) fall back to a linear scan of the bitmap
+ * when enough pages are free.
+ *
+ * The extent-class index describes free extents, maximal runs of free
+ * pages that may span words, by their fit: the largest naturally aligned
+ * request they take, which ext_fit() computes in O(1).  Fits fall into 16
+ * classes (1, 2, 3, 4, two per power of two up to 64, then 65-128,
+ * 129-256, 257-1024 and more).  Each word has a 16-bit mask of the
+ * classes of the extents that start in it; each class has summary bits,
+ * one per 16 words, then one per 64 entries up to a top mask.  A request
+ * of n pages first probes the four lowest extents of its own class when
+ * that class may hold extents too small, and takes the tightest that
+ * fits; else the lowest extent of the smallest class that certainly
+ * fits.  It goes at the start or the end of the extent, whichever leaves
+ * the bigger fit.  When neither finds room, a 4-ary u8 tree over each
+ * word's largest extent fit finds any extent that takes n < 128 pages
+ * (best fit by maxima), and refuses in O(1) what cannot fit; larger
+ * requests fall back to the linear scan.  A used-word bitmap with 64-ary
+ * summaries finds where an extent ends.  An allocation or free re-classes
+ * at most two words.  Every step is bounded by the number of levels, the
+ * probes and the extents that start in one word.  With 64-bit longs the
+ * index costs 0.25 bit per page for the class masks, 0.125 for the fit
+ * tree's leaves and about 0.07 for its nodes and the summaries: 2.45 bits
+ * per page in all, at most 2.49 for any pool that gets it.
+ *
+ * 32-bit longs double the share of either index.
  */
 
 /**
@@ -83,6 +118,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/prefetch.h>
 #include <linux/seq_file.h>
 #include <linux/uio.h>
 #include <linux/slab.h>
@@ -94,6 +130,22 @@
 
 #define WORD_PAGES	BITS_PER_LONG
 #define WORD_ORDER	ilog2(BITS_PER_LONG)
+
+/*
+ * Pools of more bitmap words than this are searched by extent class; the
+ * harness lowers it to test that index on small pools.
+ */
+#ifndef CLASS_INDEX_WORDS
+#define CLASS_INDEX_WORDS	320
+#endif
+
+/* Classes of free extents in the segregated-fit index, and probes. */
+#define EXT_CLASSES	16
+#define EXT_PROBES	4
+#define CLS_GROUP	16
+#define FIT_EXACT	128
+#define FIT_MAX_LEVELS	33
+#define CLS_MAX_LEVELS	12
 
 /* Alignment given to big buffers that cannot be naturally aligned. */
 #define CAPPED_ALIGN_ORDER	get_order(SZ_1M)
@@ -144,18 +196,42 @@ struct dma_coherent_user {
  *		bitmap index 0, for alignment
  * @used:	bit set for every allocated page and for the padding
  * @start:	bit set for the first page of every live buffer
+ * @classes:	the pool has more than CLASS_INDEX_WORDS bitmap words and is
+ *		searched by extent class; otherwise by @tree alone
+ * @index:	the one allocation that holds the search index
  * @tree:	summary tree, heap order, 1 << @levels bytes, then @leaf
  * @leaf:	word_maxfit() of every bitmap word: the tree's leaves
- * @nwords:	bitmap words
  * @levels:	level of the root; leaves are words, 1 << @levels of them
  * @vbase:	tree leaf of bitmap word 0
  * @merge_top:	highest level whose nodes are aligned on the absolute
  *		address, so that they can be wholly free blocks
+ * @fit:	fit tree: per bitmap word, fit_enc() of the largest request
+ *		that a free extent starting in it takes; above, levels of
+ *		maxima of four entries, up to the root
+ * @fit_off:	first entry of each level in @fit
+ * @fit_top:	level of the root
+ * @nz:		used-word index: one bit per bitmap word with used pages,
+ *		then one per long of the level below
+ * @nz_off:	first long of each level in @nz
+ * @nz_n:	entries of each level
+ * @nz_top:	last level of @nz; it fits in one long
+ * @wcls:	classes of the free extents that start in each bitmap word,
+ *		16 bits each, four to a u64
+ * @wcls_n:	u64 entries of @wcls
+ * @cls:	summaries of @wcls: for each level 1.., for each extent class,
+ *		one bit per entry of the level below (a group of CLS_GROUP
+ *		words at level 1, BITS_PER_LONG entries above)
+ * @cls_off:	first bit of each level in @cls
+ * @cls_n:	entries per class at each level
+ * @cls_stride:	bits from one class's row to the next at each level
+ * @cls_levels:	last level of @cls; it has at most BITS_PER_LONG entries
+ * @cls_top:	bit c set when some free extent is of class c
+ * @nwords:	bitmap words
  * @free:	free pages
  * @live:	live buffers
  * @stats:	counters
  * @users:	attached devices (&struct dma_coherent_user)
- * @lock:	protects @used, @start, @tree, @free, @live, @stats and @users
+ * @lock:	protects @used, @start, the indexes, @free, @live, @stats and @users
  * @name:	name used in messages
  * @use_dev_dma_pfn_offset: DMA address comes from the device's offset
  * @declared:	created by dma_declare_coherent_memory(), freed on release
@@ -173,12 +249,29 @@ struct dma_coherent_mem {
 	unsigned long		abs0;
 	unsigned long		*used;
 	unsigned long		*start;
+	bool			classes;
+	void			*index;
 	u8			*tree;
 	u8			*leaf;
-	unsigned long		nwords;
 	unsigned int		levels;
 	unsigned long		vbase;
 	unsigned int		merge_top;
+	u8			*fit;
+	unsigned long		fit_off[FIT_MAX_LEVELS];
+	unsigned int		fit_top;
+	unsigned long		*nz;
+	unsigned long		nz_off[CLS_MAX_LEVELS];
+	unsigned long		nz_n[CLS_MAX_LEVELS];
+	unsigned int		nz_top;
+	u64			*wcls;
+	unsigned long		wcls_n;
+	unsigned long		*cls;
+	unsigned long		cls_off[CLS_MAX_LEVELS];
+	unsigned long		cls_n[CLS_MAX_LEVELS];
+	unsigned long		cls_stride[CLS_MAX_LEVELS];
+	unsigned int		cls_levels;
+	unsigned int		cls_top;
+	unsigned long		nwords;
 	unsigned long		free;
 	unsigned long		live;
 	struct dma_coherent_stats stats;
@@ -271,6 +364,7 @@ static unsigned int word_place(unsigned long used, unsigned int n,
 }
 
 /* Set or clear @n bits from @start; unsigned long throughout. */
+/* Set or clear @n bits from @start; unsigned long throughout. */
 static void bits_assign(unsigned long *map, unsigned long start,
 			unsigned long n, bool set)
 {
@@ -359,9 +453,9 @@ static void nodes_update(struct dma_coherent_mem *mem, unsigned long first,
 static void tree_update(struct dma_coherent_mem *mem, unsigned long first,
 			unsigned long last)
 {
+	unsigned int v, h, sib, full;
 	bool changed = false;
 	unsigned long w, i;
-	unsigned int v, h;
 
 	if (first == last) {
 		/* One word: walk up while the values change. */
@@ -369,12 +463,17 @@ static void tree_update(struct dma_coherent_mem *mem, unsigned long first,
 		if (mem->leaf[first] == v)
 			return;
 		mem->leaf[first] = v;
-		i = (first + mem->vbase + (1UL << mem->levels)) >> 1;
+		/* Only the sibling is read: this side's value is @v. */
+		i = first + mem->vbase + (1UL << mem->levels);
 		for (h = 1; h <= mem->levels; h++, i >>= 1) {
-			v = node_value(mem, i, h);
-			if (mem->tree[i] == v)
+			sib = h == 1 ? leaf_value(mem, (i ^ 1) - (1UL << mem->levels)) :
+				       mem->tree[i ^ 1];
+			full = WORD_PAGES + h - 1;
+			v = v == full && sib == full && h <= mem->merge_top ?
+			    full + 1 : max(v, sib);
+			if (mem->tree[i >> 1] == v)
 				return;
-			mem->tree[i] = v;
+			mem->tree[i >> 1] = v;
 		}
 		return;
 	}
@@ -393,7 +492,7 @@ static void tree_update(struct dma_coherent_mem *mem, unsigned long first,
  * Find room for @n pages of @order with the tree: returns the bitmap index
  * or -1.  Bounded by the tree height.
  */
-static long pool_find(const struct dma_coherent_mem *mem, unsigned long n,
+static long tree_find(const struct dma_coherent_mem *mem, unsigned long n,
 		      unsigned int order)
 {
 	unsigned int need, stop, h = mem->levels, a, b;
@@ -461,11 +560,598 @@ static long pool_find_slow(const struct dma_coherent_mem *mem,
 	}
 }
 
-/* Pages of the largest request the tree can place now. */
+/* Set bit @i of summary level @j of the used-word index to @on. */
+static bool nz_assign(struct dma_coherent_mem *mem, unsigned int j,
+		      unsigned long i, bool on)
+{
+	unsigned long *p = mem->nz + mem->nz_off[j] + i / BITS_PER_LONG;
+	unsigned long bit = 1UL << (i % BITS_PER_LONG);
+
+	if (!!(*p & bit) == on)
+		return false;
+	if (on)
+		*p |= bit;
+	else
+		*p &= ~bit;
+	return true;
+}
+
+/* Record whether bitmap word @w has used pages, up the summaries. */
+static void nz_update(struct dma_coherent_mem *mem, unsigned long w)
+{
+	unsigned long i = w;
+	unsigned int j;
+	bool on = mem->used[w] != 0;
+
+	for (j = 0; nz_assign(mem, j, i, on) && j < mem->nz_top; j++) {
+		on = mem->nz[mem->nz_off[j] + i / BITS_PER_LONG] != 0;
+		i /= BITS_PER_LONG;
+	}
+}
+
+/* The used-word index after pages @idx..@idx + @n - 1 changed. */
+static void nz_range(struct dma_coherent_mem *mem, unsigned long idx,
+		     unsigned long n)
+{
+	unsigned long w;
+
+	for (w = BIT_WORD(idx); w <= BIT_WORD(idx + n - 1); w++)
+		nz_update(mem, w);
+}
+
+/* First word at or after @w with used pages, or nwords. */
+static unsigned long nz_next(const struct dma_coherent_mem *mem,
+			     unsigned long w)
+{
+	unsigned long i = w, v;
+	unsigned int j = 0;
+
+	for (;;) {
+		if (i >= mem->nz_n[j])
+			return mem->nwords;
+		v = mem->nz[mem->nz_off[j] + i / BITS_PER_LONG] &
+		    (~0UL << (i % BITS_PER_LONG));
+		if (v) {
+			i = round_down(i, BITS_PER_LONG) + __ffs(v);
+			break;
+		}
+		if (++j > mem->nz_top)
+			return mem->nwords;
+		i = i / BITS_PER_LONG + 1;
+	}
+	while (j--)
+		i = i * BITS_PER_LONG + __ffs(mem->nz[mem->nz_off[j] + i]);
+	return i;
+}
+
+/* Last word at or before @w with used pages, or -1. */
+static long nz_prev(const struct dma_coherent_mem *mem, long w)
+{
+	unsigned long i = w, v;
+	unsigned int j = 0;
+
+	if (w < 0)
+		return -1;
+	for (;;) {
+		v = mem->nz[mem->nz_off[j] + i / BITS_PER_LONG] &
+		    (~0UL >> (BITS_PER_LONG - 1 - i % BITS_PER_LONG));
+		if (v) {
+			i = round_down(i, BITS_PER_LONG) + __fls(v);
+			break;
+		}
+		if (++j > mem->nz_top || i < BITS_PER_LONG)
+			return -1;
+		i = i / BITS_PER_LONG - 1;
+	}
+	while (j--)
+		i = i * BITS_PER_LONG + __fls(mem->nz[mem->nz_off[j] + i]);
+	return i;
+}
+
+/* Bitmap index of the first used page in word @w or after. */
+static __always_inline unsigned long
+pool_next_used(const struct dma_coherent_mem *mem, unsigned long w)
+{
+	if (w < mem->nwords && mem->used[w])
+		return w * WORD_PAGES + __ffs(mem->used[w]);
+	w = nz_next(mem, w + 1 < mem->nwords ? w + 1 : mem->nwords);
+	if (w >= mem->nwords)
+		return mem->nwords * WORD_PAGES;
+	return w * WORD_PAGES + __ffs(mem->used[w]);
+}
+
+/* Bitmap index of the last used page before @idx, or -1. */
+static long pool_prev_used(const struct dma_coherent_mem *mem,
+			   unsigned long idx)
+{
+	unsigned long w = BIT_WORD(idx), u;
+	long p;
+
+	u = idx % WORD_PAGES ? mem->used[w] & BITMAP_LAST_WORD_MASK(idx) : 0;
+	if (u)
+		return w * WORD_PAGES + __fls(u);
+	p = nz_prev(mem, (long)w - 1);
+	if (p < 0)
+		return -1;
+	return p * WORD_PAGES + __fls(mem->used[p]);
+}
+
+/*
+ * Fits in the u8 tree: exact below FIT_EXACT pages, above it the power
+ * of two and the next bit, rounded down, so that comparisons stay safe.
+ */
+static unsigned int fit_enc(unsigned long v)
+{
+	unsigned int k;
+
+	if (v < FIT_EXACT)
+		return v;
+	k = fls_long(v);
+	return FIT_EXACT + 2 * (k - 8) + ((v >> (k - 2)) & 1);
+}
+
+static unsigned long fit_dec(unsigned int e)
+{
+	unsigned int k;
+
+	if (e < FIT_EXACT)
+		return e;
+	k = (e - FIT_EXACT) / 2 + 8;
+	return (2UL | ((e - FIT_EXACT) & 1)) << (k - 2);
+}
+
+/*
+ * Set the fit of word @w to @v and the maxima above it.  A node that
+ * grows to @v needs no look at its siblings; one that shrinks is
+ * recomputed only if it held the maximum.
+ */
+static void fit_update(struct dma_coherent_mem *mem, unsigned long w,
+		       unsigned int v)
+{
+	unsigned int old = mem->fit[w], j;
+	unsigned long i = w;
+	u8 *c, *p;
+
+	mem->fit[w] = v;
+	for (j = 1; j <= mem->fit_top; j++) {
+		i /= 4;
+		p = mem->fit + mem->fit_off[j] + i;
+		if (v < old) {
+			if (*p != old)
+				return;
+			c = mem->fit + mem->fit_off[j - 1] + 4 * i;
+			v = max(max(c[0], c[1]), max(c[2], c[3]));
+		} else if (*p >= v) {
+			return;
+		}
+		old = *p;
+		if (old == v)
+			return;
+		*p = v;
+	}
+}
+
+/*
+ * Largest request that fits naturally aligned in the free pages @s..@e - 1
+ * (absolute page numbers, @s < @e).  Exactly one multiple q of the largest
+ * alignment 1 << k found in the range lies in it: a request from q takes
+ * the rest of the range, and one before q at most the largest aligned
+ * block that ends at q.
+ */
+static unsigned long ext_fit(unsigned long s, unsigned long e)
+{
+	unsigned int k = __fls((s - 1) ^ (e - 1));
+	unsigned long q = (e - 1) & ~((1UL << k) - 1);
+
+	if (q <= s)
+		return e - s;
+	return max(e - q, 1UL << __fls(q - s));
+}
+
+/*
+ * Extent classes, by the largest naturally aligned request a free extent
+ * can take: 1, 2, 3, 4, then two per power of two up to 64 pages (5-6,
+ * 7-8, ..., 49-64), then 65-128, 129-256, 257-1024 and more.
+ */
+static const unsigned short class_lo[EXT_CLASSES] = {
+	1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 129, 257, 1025,
+};
+
+static unsigned int ext_class(unsigned long v)
+{
+	static const u8 small[] = {
+		0, 0, 1, 2, 3, 4, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7,
+		8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9,
+		10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+		11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+	};
+
+	if (v <= WORD_PAGES)
+		return small[v];
+	return v <= 128 ? 12 : v <= 256 ? 13 : v <= 1024 ? 14 : 15;
+}
+
+/* Starts of the free extents in word @w. */
+static unsigned long ext_starts(const struct dma_coherent_mem *mem,
+				unsigned long w)
+{
+	unsigned long u = mem->used[w];
+	unsigned long prev = w ? mem->used[w - 1] >> (BITS_PER_LONG - 1) : 1;
+
+	return ~u & ((u << 1) | prev);
+}
+
+/* Fit of the extent from bit @b of word @w, which ends at @e (bits). */
+static __always_inline unsigned long
+ext_fit_at(const struct dma_coherent_mem *mem, unsigned long w,
+	   unsigned int b, unsigned long *e)
+{
+	unsigned long rest = mem->used[w] >> b, s;
+
+	if (likely(rest)) {
+		/* Inside the word: its base is aligned beyond any fit here. */
+		*e = w * WORD_PAGES + b + __ffs(rest);
+		return ext_fit(b, b + __ffs(rest));
+	}
+	s = w * WORD_PAGES + b;
+	*e = pool_next_used(mem, w + 1);
+	return ext_fit(mem->abs0 + s, mem->abs0 + *e);
+}
+
+/* Classes of the free extents that start in word @w, and their best fit. */
+static unsigned int word_classes(const struct dma_coherent_mem *mem,
+				 unsigned long w, unsigned long *best)
+{
+	unsigned long st = ext_starts(mem, w), e, f;
+	unsigned int mask = 0;
+
+	*best = 0;
+	for (; st; st &= st - 1) {
+		f = ext_fit_at(mem, w, __ffs(st), &e);
+		*best = max(*best, f);
+		mask |= 1U << ext_class(f);
+	}
+	return mask;
+}
+
+/* Bit of class @c, entry @i, of summary level @j (>= 1). */
+static inline unsigned long cls_bit(const struct dma_coherent_mem *mem,
+				    unsigned int j, unsigned int c,
+				    unsigned long i)
+{
+	return mem->cls_off[j] + c * mem->cls_stride[j] + i;
+}
+
+/*
+ * The block of BITS_PER_LONG entries holding @i, class @c, level @j >= 1.
+ * No class's row crosses a long, except at long boundaries.
+ */
+static __always_inline unsigned long
+cls_block(const struct dma_coherent_mem *mem, unsigned int j, unsigned int c,
+	  unsigned long i)
+{
+	unsigned long b = cls_bit(mem, j, c, i & ~(unsigned long)(BITS_PER_LONG - 1));
+	unsigned long v = mem->cls[BIT_WORD(b)] >> (b % BITS_PER_LONG);
+
+	if (mem->cls_stride[j] < BITS_PER_LONG)
+		v &= (1UL << mem->cls_stride[j]) - 1;
+	return v;
+}
+
+/* Classes of the extents starting in word @w: four words per u64. */
+static inline unsigned int wcls_get(const struct dma_coherent_mem *mem,
+				    unsigned long w)
+{
+	return (mem->wcls[w / 4] >> (16 * (w % 4))) & 0xffff;
+}
+
+static inline void wcls_set(struct dma_coherent_mem *mem, unsigned long w,
+			    unsigned int v)
+{
+	unsigned int sh = 16 * (w % 4);
+
+	mem->wcls[w / 4] = (mem->wcls[w / 4] & ~(0xffffULL << sh)) |
+			   (u64)v << sh;
+}
+
+/* First word from @w to the end of its group with class @c, or nwords. */
+static __always_inline unsigned long
+cls_group_next(const struct dma_coherent_mem *mem, unsigned int c,
+	       unsigned long w)
+{
+	u64 lanes = 0x0001000100010001ULL << c, v;
+	unsigned long i = w / 4, end = round_up(w + 1, CLS_GROUP) / 4;
+
+	if (unlikely(end > mem->wcls_n))
+		end = mem->wcls_n;
+
+	v = mem->wcls[i] & lanes & (~0ULL << (16 * (w % 4)));
+	while (!v) {
+		if (++i == end)
+			return mem->nwords;
+		v = mem->wcls[i] & lanes;
+	}
+	return 4 * i + __ffs64(v) / 16;
+}
+
+/* Whether some word of the group of word @w has extents of class @c. */
+static bool cls_group_any(const struct dma_coherent_mem *mem, unsigned int c,
+			  unsigned long w)
+{
+	unsigned long i = round_down(w, CLS_GROUP) / 4;
+	const u64 *g = mem->wcls + i;
+
+	BUILD_BUG_ON(CLS_GROUP != 16);
+	if (unlikely(i + 4 > mem->wcls_n))
+		return cls_group_next(mem, c, round_down(w, CLS_GROUP)) < mem->nwords;
+	return ((g[0] | g[1] | g[2] | g[3]) & (0x0001000100010001ULL << c)) != 0;
+}
+
+/* Record in the summaries whether word @w has extents of class @c. */
+static void cls_assign(struct dma_coherent_mem *mem, unsigned int c,
+		       unsigned long w, bool on)
+{
+	unsigned long i = w / CLS_GROUP, bit;
+	unsigned int j;
+	bool any;
+
+	any = on || cls_group_any(mem, c, w);
+	for (j = 1;; j++) {
+		bit = cls_bit(mem, j, c, i);
+		if (test_bit(bit, mem->cls) == any)
+			return;
+		if (any)
+			__set_bit(bit, mem->cls);
+		else
+			__clear_bit(bit, mem->cls);
+		if (j == mem->cls_levels)
+			break;
+		any = cls_block(mem, j, c, i) != 0;
+		i /= BITS_PER_LONG;
+	}
+	if (cls_block(mem, j, c, 0))
+		mem->cls_top |= 1U << c;
+	else
+		mem->cls_top &= ~(1U << c);
+}
+
+/* Bring the class index of word @w up to date. */
+static void cls_update(struct dma_coherent_mem *mem, unsigned long w)
+{
+	unsigned long best, diff;
+	unsigned int now = word_classes(mem, w, &best), c;
+
+	if (mem->fit[w] != fit_enc(best))
+		fit_update(mem, w, fit_enc(best));
+	diff = now ^ wcls_get(mem, w);
+	wcls_set(mem, w, now);
+	for (; diff; diff &= diff - 1) {
+		c = __ffs(diff);
+		cls_assign(mem, c, w, now & (1U << c));
+	}
+}
+
+/* First word at or after @w with a free extent of class @c, or nwords. */
+static unsigned long cls_next(const struct dma_coherent_mem *mem,
+			      unsigned int c, unsigned long w)
+{
+	unsigned long i, v;
+	unsigned int j = 1;
+
+	if (w >= mem->nwords)
+		return mem->nwords;
+	i = cls_group_next(mem, c, w);
+	if (i < mem->nwords)
+		return i;
+	for (i = w / CLS_GROUP + 1;; i = i / BITS_PER_LONG + 1) {
+		if (i >= mem->cls_n[j])
+			return mem->nwords;
+		v = cls_block(mem, j, c, i) >> (i % BITS_PER_LONG);
+		if (v) {
+			i += __ffs(v);
+			break;
+		}
+		if (j++ == mem->cls_levels)
+			return mem->nwords;
+	}
+	for (; j > 1; j--) {
+		i *= BITS_PER_LONG;
+		i += __ffs(cls_block(mem, j - 1, c, i));
+	}
+	return cls_group_next(mem, c, i * CLS_GROUP);
+}
+
+/* Lowest word with a free extent of class @c, which must have one. */
+static unsigned long cls_first(const struct dma_coherent_mem *mem,
+			       unsigned int c)
+{
+	unsigned long i = 0;
+	unsigned int j;
+
+	for (j = mem->cls_levels; j >= 1; j--)
+		i = i * BITS_PER_LONG + __ffs(cls_block(mem, j, c, i * BITS_PER_LONG));
+	return cls_group_next(mem, c, i * CLS_GROUP);
+}
+
+/*
+ * Update the class index after pages @a..@b - 1 changed state.  Only two
+ * words can see their extent starts or classes change: the one where the
+ * free extent that reaches @a - 1 (or, if none, @a) starts, and the one
+ * of @b when that page is free (a start gained or lost).  The pages
+ * between belong to one extent before or after and start nothing.
+ */
+static void cls_changed(struct dma_coherent_mem *mem, unsigned long a,
+			unsigned long b)
+{
+	unsigned long wb = BIT_WORD(b), ws = BIT_WORD(a);
+
+	if (a && !test_bit(a - 1, mem->used))
+		ws = BIT_WORD(pool_prev_used(mem, a - 1) + 1);
+	cls_update(mem, ws);
+	if (wb != ws && b < mem->nbits && !test_bit(b, mem->used))
+		cls_update(mem, wb);
+}
+
+/* Of two places in a free extent, the one that leaves the bigger fit. */
+static unsigned long ext_place(const struct dma_coherent_mem *mem,
+			       unsigned long s, unsigned long e,
+			       unsigned long n, unsigned int order)
+{
+	unsigned long a = mem->abs0, mask = (1UL << order) - 1, q0, ql;
+	unsigned long f0, fl;
+
+	q0 = ((a + s + mask) & ~mask) - a;
+	ql = ((a + e - n) & ~mask) - a;
+	if (ql == q0)
+		return q0;
+	f0 = max(q0 > s ? ext_fit(a + s, a + q0) : 0, ext_fit(a + q0 + n, a + e));
+	fl = max(ext_fit(a + s, a + ql), ql + n < e ? ext_fit(a + ql + n, a + e) : 0);
+	return fl > f0 ? ql : q0;
+}
+
+/*
+ * Segregated fit: the free extent of the smallest class that certainly
+ * takes @n pages of @order, lowest address first.  When the class of @n
+ * itself may hold extents too small, its first EXT_PROBES extents are
+ * tried first and the tightest that fits wins.  Returns the bitmap index
+ * or -1 (the caller falls back to the tree).
+ */
+static long pool_find_class(const struct dma_coherent_mem *mem,
+			    unsigned long n, unsigned int order)
+{
+	unsigned int cn = ext_class(n), c, probes = 0, b;
+	unsigned long w, st, s, e, f, bs = 0, be = 0, bf = ULONG_MAX;
+	unsigned long avail;
+
+	if (class_lo[cn] < n) {
+		if (!(mem->cls_top & (1U << cn)))
+			goto above;
+		for (w = cls_first(mem, cn); w < mem->nwords && probes < EXT_PROBES;
+		     w = cls_next(mem, cn, w + 1)) {
+			for (st = ext_starts(mem, w); st && probes < EXT_PROBES;
+			     st &= st - 1) {
+				b = __ffs(st);
+				f = ext_fit_at(mem, w, b, &e);
+				if (ext_class(f) != cn)
+					continue;
+				probes++;
+				s = w * WORD_PAGES + b;
+				if (f >= n && f < bf) {
+					bf = f;
+					bs = s;
+					be = e;
+					/* Nothing fits tighter: stop probing. */
+					if (f == n)
+						probes = EXT_PROBES;
+				}
+			}
+		}
+		if (bf != ULONG_MAX)
+			return ext_place(mem, bs, be, n, order);
+above:
+		cn++;
+	}
+	avail = mem->cls_top & (~0U << cn);
+	if (cn >= EXT_CLASSES || !avail)
+		return -1;
+	c = __ffs(avail);
+	w = cls_first(mem, c);
+	if (WARN_ON_ONCE(w >= mem->nwords))
+		return -1;
+	for (st = ext_starts(mem, w); st; st &= st - 1) {
+		b = __ffs(st);
+		if (ext_class(ext_fit_at(mem, w, b, &e)) == c)
+			return ext_place(mem, w * WORD_PAGES + b, e, n, order);
+	}
+	WARN_ON_ONCE(1);
+	return -1;
+}
+
+/*
+ * Exact search with the fit tree: some free extent takes @n pages iff the
+ * root says so (below FIT_EXACT pages; above, only certain fits are
+ * found).  Best fit by maxima on the way down.  Returns the bitmap index
+ * or -1.  O(log4(words)).
+ */
+static long pool_find_fit(const struct dma_coherent_mem *mem,
+			  unsigned long n, unsigned int order)
+{
+	unsigned int need = n < FIT_EXACT ? n : fit_enc(n) + 1, j, k, pick;
+	unsigned long i = 0, st, e, f, s, bs = 0, be = 0, bf = ULONG_MAX;
+	const u8 *c;
+
+	if (need > 0xff || mem->fit[mem->fit_off[mem->fit_top]] < need)
+		return -1;
+	for (j = mem->fit_top; j--;) {
+		c = mem->fit + mem->fit_off[j] + 4 * i;
+		pick = 4;
+		for (k = 0; k < 4; k++)
+			if (c[k] >= need && (pick == 4 || c[k] < c[pick]))
+				pick = k;
+		if (WARN_ON_ONCE(pick == 4))
+			return -1;
+		i = 4 * i + pick;
+	}
+	for (st = ext_starts(mem, i); st; st &= st - 1) {
+		s = i * WORD_PAGES + __ffs(st);
+		f = ext_fit_at(mem, i, __ffs(st), &e);
+		if (f >= n && f < bf) {
+			bf = f;
+			bs = s;
+			be = e;
+		}
+	}
+	if (WARN_ON_ONCE(bf == ULONG_MAX))
+		return -1;
+	return ext_place(mem, bs, be, n, order);
+}
+
+/*
+ * Find room for @n pages of @order: returns the bitmap index or -1.  The
+ * exact searches are bounded; the linear scan runs only for requests they
+ * cannot decide (multi-word ones, or ones that may take the capped
+ * alignment).
+ */
+static long pool_search(const struct dma_coherent_mem *mem, unsigned long n,
+			unsigned int order)
+{
+	bool capped = order > (unsigned int)CAPPED_ALIGN_ORDER;
+	long idx;
+
+	if (!mem->classes) {
+		idx = tree_find(mem, n, order);
+		if (idx < 0 && (n > WORD_PAGES || capped))
+			idx = pool_find_slow(mem, n, order);
+		return idx;
+	}
+	idx = pool_find_class(mem, n, order);
+	if (idx < 0)
+		idx = pool_find_fit(mem, n, order);
+	if (idx < 0 && (n >= FIT_EXACT || capped))
+		idx = pool_find_slow(mem, n, order);
+	return idx;
+}
+
+/* Bring the search index up to date after pages @idx..@idx + @n - 1 changed. */
+static void pool_index_changed(struct dma_coherent_mem *mem, unsigned long idx,
+			       unsigned long n)
+{
+	if (!mem->classes) {
+		tree_update(mem, BIT_WORD(idx), BIT_WORD(idx + n - 1));
+		return;
+	}
+	nz_range(mem, idx, n);
+	cls_changed(mem, idx, idx + n);
+}
+
+/* Pages of the largest request the index can place now. */
 static unsigned long pool_largest(const struct dma_coherent_mem *mem)
 {
-	unsigned int v = mem->tree[1];
+	unsigned int v;
 
+	if (mem->classes)
+		return fit_dec(mem->fit[mem->fit_off[mem->fit_top]]);
+	v = mem->tree[1];
 	return v <= WORD_PAGES ? v : (unsigned long)WORD_PAGES << (v - WORD_PAGES);
 }
 
@@ -525,11 +1211,8 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	u = dev ? pool_user(mem, dev) : NULL;
 	if (u)
 		*next = u->next;
-	if (n <= mem->pages) {
-		idx = pool_find(mem, n, order);
-		if (idx < 0 && (n > WORD_PAGES || order > (unsigned int)CAPPED_ALIGN_ORDER))
-			idx = pool_find_slow(mem, n, order);
-	}
+	if (n <= mem->pages)
+		idx = pool_search(mem, n, order);
 	if (idx < 0) {
 		mem->stats.failures++;
 		fail->free = mem->free;
@@ -541,7 +1224,7 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	}
 	bits_assign(mem->used, idx, n, true);
 	__set_bit(idx, mem->start);
-	tree_update(mem, BIT_WORD(idx), BIT_WORD(idx + n - 1));
+	pool_index_changed(mem, idx, n);
 	mem->free -= n;
 	mem->live++;
 	mem->stats.allocs++;
@@ -589,6 +1272,16 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 	struct dma_coherent_user *u;
 	const char *what = NULL;
 
+	/* Start fetching what the free reads while the lock is taken. */
+	if (idx < mem->nbits) {
+		prefetchw(mem->used + BIT_WORD(idx));
+		prefetchw(mem->start + BIT_WORD(idx));
+		if (mem->classes) {
+			prefetchw(mem->wcls + BIT_WORD(idx) / 4);
+			prefetchw(mem->fit + BIT_WORD(idx));
+			prefetchw(mem->fit + mem->fit_off[1] + BIT_WORD(idx) / 4);
+		}
+	}
 	spin_lock_irqsave(&mem->lock, flags);
 	if (offset & ~PAGE_MASK) {
 		what = "not page aligned";
@@ -621,7 +1314,7 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 	}
 	bits_assign(mem->used, idx, n, false);
 	__clear_bit(idx, mem->start);
-	tree_update(mem, BIT_WORD(idx), BIT_WORD(idx + n - 1));
+	pool_index_changed(mem, idx, n);
 	mem->free += n;
 	mem->live--;
 	mem->stats.frees++;
@@ -950,9 +1643,109 @@ static void pool_destroy(struct dma_coherent_mem *mem)
 	memunmap(mem->virt_base);
 	kvfree(mem->used);
 	kvfree(mem->start);
-	kvfree(mem->tree);
+	kvfree(mem->index);
 	kfree(mem->name);
 	kfree(mem);
+}
+
+/*
+ * Shape of the summary tree of a pool of @nwords words whose bitmap word
+ * 0 is absolute word @w0; returns its size in bytes.
+ */
+static size_t tree_layout(struct dma_coherent_mem *mem, u64 w0)
+{
+	unsigned long s;
+
+	/*
+	 * The tree's leaves start on an aligned block of 2^s words, the
+	 * smallest of which four cover the pool, so that the tree has at most
+	 * 8/3 nodes per word for any base.  Levels up to s are aligned on the
+	 * absolute address; the two above are where the base allows.
+	 */
+	for (s = 0; ((w0 + mem->nwords - 1) >> s) - (w0 >> s) > 3; s++)
+		;
+	mem->levels = s + 2;
+	mem->vbase = w0 & ((1ULL << s) - 1);
+	mem->merge_top = s + (w0 >> s & 1 ? 0 : w0 >> s & 2 ? 1 : 2);
+	/* The leaves follow the nodes. */
+	return (1UL << mem->levels) + mem->nwords;
+}
+
+/*
+ * Shape of the extent-class index; returns its size in bytes and the
+ * offsets of its four arrays in @at: used-word index, class summaries,
+ * class masks, fit tree.
+ */
+static size_t class_layout(struct dma_coherent_mem *mem, size_t at[4])
+{
+	unsigned long s, n, total;
+	size_t bytes;
+
+	/* Used-word index: levels of whole longs, up to one long. */
+	for (s = 0, total = 0, n = mem->nwords;; s++, n = DIV_ROUND_UP(n, BITS_PER_LONG)) {
+		mem->nz_off[s] = total;
+		mem->nz_n[s] = n;
+		total += BITS_TO_LONGS(n);
+		if (n <= BITS_PER_LONG)
+			break;
+	}
+	mem->nz_top = s;
+	at[0] = 0;
+	bytes = total * sizeof(long);
+	/* Class summaries: bits of all classes, level by level. */
+	n = DIV_ROUND_UP(mem->nwords, CLS_GROUP);
+	for (s = 1, total = 0;; s++, n = DIV_ROUND_UP(n, BITS_PER_LONG)) {
+		/* Rows of a power of two bits, or of whole longs. */
+		mem->cls_off[s] = total;
+		mem->cls_n[s] = n;
+		mem->cls_stride[s] = n < BITS_PER_LONG ? roundup_pow_of_two(n) :
+							 round_up(n, BITS_PER_LONG);
+		total += round_up(EXT_CLASSES * mem->cls_stride[s], BITS_PER_LONG);
+		if (n <= BITS_PER_LONG)
+			break;
+	}
+	mem->cls_levels = s;
+	at[1] = bytes;
+	bytes += BITS_TO_LONGS(total) * sizeof(long);
+	/* Class masks, four words to a u64. */
+	bytes = round_up(bytes, sizeof(u64));
+	at[2] = bytes;
+	mem->wcls_n = DIV_ROUND_UP(mem->nwords, 4);
+	bytes += mem->wcls_n * sizeof(u64);
+	/* Fit tree: levels of 4-entry blocks, leaves first, root last. */
+	for (s = 0, total = 0, n = mem->nwords;; s++, n = DIV_ROUND_UP(n, 4)) {
+		mem->fit_off[s] = total;
+		total += round_up(n, 4);
+		if (n == 1)
+			break;
+	}
+	mem->fit_top = s;
+	at[3] = bytes;
+	return bytes + total;
+}
+
+/* Point the index arrays into @mem->index and fill them from the bitmap. */
+static void pool_index_init(struct dma_coherent_mem *mem, const size_t at[4])
+{
+	unsigned long s;
+
+	if (!mem->classes) {
+		mem->tree = mem->index;
+		mem->leaf = mem->tree + (1UL << mem->levels);
+		for (s = 0; s < mem->nwords; s++)
+			mem->leaf[s] = word_maxfit(mem->used[s]);
+		for (s = (1UL << mem->levels) - 1; s >= 1; s--)
+			mem->tree[s] = node_value(mem, s, mem->levels - ilog2(s));
+		return;
+	}
+	mem->nz = mem->index + at[0];
+	mem->cls = mem->index + at[1];
+	mem->wcls = mem->index + at[2];
+	mem->fit = mem->index + at[3];
+	for (s = 0; s < mem->nwords; s++)
+		nz_update(mem, s);
+	for (s = 0; s < mem->nwords; s++)
+		cls_update(mem, s);
 }
 
 static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
@@ -961,8 +1754,9 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 					    const char *name)
 {
 	struct dma_coherent_mem *mem;
-	unsigned long head, pages, nwords, s;
-	u64 align_pfn, w0;
+	unsigned long head, pages, nwords;
+	size_t bytes, at[4] = { 0 };
+	u64 align_pfn;
 	int ret = -ENOMEM;
 
 	if (!size) {
@@ -1006,27 +1800,17 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	mem->nbits = mem->off + pages;
 	mem->abs0 = align_pfn - mem->off;
 	nwords = BITS_TO_LONGS(mem->nbits);
-	/*
-	 * The tree's leaves start on an aligned block of 2^s words, the
-	 * smallest of which four cover the pool, so that the tree has at most
-	 * 8/3 nodes per word for any base.  Levels up to s are aligned on the
-	 * absolute address; the two above are where the base allows.
-	 */
-	w0 = align_pfn >> WORD_ORDER;
-	for (s = 0; ((w0 + nwords - 1) >> s) - (w0 >> s) > 3; s++)
-		;
-	mem->levels = s + 2;
-	mem->vbase = w0 & ((1ULL << s) - 1);
-	mem->merge_top = s + (w0 >> s & 1 ? 0 : w0 >> s & 2 ? 1 : 2);
-
+	mem->nwords = nwords;
+	mem->classes = nwords > CLASS_INDEX_WORDS;
+	if (mem->classes)
+		bytes = class_layout(mem, at);
+	else
+		bytes = tree_layout(mem, align_pfn >> WORD_ORDER);
 	mem->used = kvcalloc(nwords, sizeof(long), GFP_KERNEL);
 	mem->start = kvcalloc(nwords, sizeof(long), GFP_KERNEL);
-	/* The leaves follow the nodes. */
-	mem->tree = kvzalloc((1UL << mem->levels) + nwords, GFP_KERNEL);
-	if (!mem->used || !mem->start || !mem->tree)
+	mem->index = kvzalloc(bytes, GFP_KERNEL);
+	if (!mem->used || !mem->start || !mem->index)
 		goto err_nomem;
-	mem->leaf = mem->tree + (1UL << mem->levels);
-	mem->nwords = nwords;
 
 	mem->virt_base = memremap(phys_addr, pages << PAGE_SHIFT, MEMREMAP_WC);
 	if (!mem->virt_base) {
@@ -1047,10 +1831,7 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	/* Pages of the first and last word outside the pool: never free. */
 	bits_assign(mem->used, 0, mem->off, true);
 	bits_assign(mem->used, mem->nbits, nwords * WORD_PAGES - mem->nbits, true);
-	for (s = 0; s < nwords; s++)
-		mem->leaf[s] = word_maxfit(mem->used[s]);
-	for (s = (1UL << mem->levels) - 1; s >= 1; s--)
-		mem->tree[s] = node_value(mem, s, mem->levels - ilog2(s));
+	pool_index_init(mem, at);
 	pool_debugfs_add(mem);
 	return mem;
 
@@ -1060,7 +1841,7 @@ err_free:
 	kfree(mem->name);
 	kvfree(mem->used);
 	kvfree(mem->start);
-	kvfree(mem->tree);
+	kvfree(mem->index);
 	kfree(mem);
 	return ERR_PTR(ret);
 }

@@ -8,9 +8,9 @@
  * declare tests need a physical range that is not System RAM; it is passed
  * on the kernel command line:
  *
- *   dma_coherent_kunit.phys=0x30000000 dma_coherent_kunit.size=0x1000000
+ *   dma_coherent_kunit.phys=0x30000000 dma_coherent_kunit.size=0x7000000
  *
- * (on x86_64 together with memmap=16M$0x30000000).  Without it those
+ * (on x86_64 together with memmap=112M$0x30000000).  Without it those
  * tests are skipped.  The device-tree tests look for nodes compatible with
  * "linux,dma-coherent-kunit" whose memory-region is a shared-dma-pool.
  *
@@ -322,6 +322,120 @@ static void aligned_on_dma_address(struct kunit *test)
 	for (pages = 1; pages <= max_pages; pages++)
 		if (b[pages])
 			dma_free_coherent(ctx.dev, pages * PAGE_SIZE, b[pages], h[pages]);
+}
+
+/*
+ * Pools of more than 320 bitmap words (80 MiB with 4 KiB pages and 64-bit
+ * longs) are searched by extent class instead of by the summary tree.
+ * Fill one to its first failure with buffers of 1..16 pages, churn it,
+ * and check every buffer: inside the pool, naturally aligned on its DMA
+ * address, overlapping no live buffer, zeroed, and intact when freed.
+ * Then everything must come back.
+ */
+#define LARGE_POOL_SIZE	(SZ_64M + SZ_32M)
+#define LARGE_SLOTS	3072
+#define LARGE_CHURN	4000
+
+struct large_slot {
+	void		*buf;
+	dma_addr_t	h;
+	size_t		size;
+	u8		seed;
+};
+
+/* Allocate @sl->size bytes; checks; returns false when the pool is full. */
+static bool large_alloc(struct kunit *test, struct pool_ctx *ctx,
+			unsigned long *map, struct large_slot *sl)
+{
+	size_t align = PAGE_SIZE << get_order(sl->size);
+	unsigned long first, n = sl->size >> PAGE_SHIFT;
+
+	sl->buf = dma_alloc_coherent(ctx->dev, sl->size, &sl->h,
+				     GFP_KERNEL | __GFP_NOWARN);
+	if (!sl->buf)
+		return false;
+	KUNIT_ASSERT_TRUE_MSG(test, in_pool(ctx, sl->h, sl->size),
+			      "%zu bytes at %pad", sl->size, &sl->h);
+	KUNIT_EXPECT_EQ_MSG(test, sl->h & (align - 1), 0,
+			    "%zu bytes at %pad, want %#zx alignment",
+			    sl->size, &sl->h, align);
+	first = (sl->h - ctx->dma) >> PAGE_SHIFT;
+	KUNIT_EXPECT_GE_MSG(test, find_next_bit(map, first + n, first), first + n,
+			    "%zu bytes at %pad overlap a live buffer",
+			    sl->size, &sl->h);
+	bitmap_set(map, first, n);
+	KUNIT_EXPECT_TRUE(test, intact(sl->buf, sl->size, 0));
+	sl->seed = get_random_u8() | 1;
+	fill(sl->buf, sl->size, sl->seed);
+	return true;
+}
+
+static void large_free(struct kunit *test, struct pool_ctx *ctx,
+		       unsigned long *map, struct large_slot *sl)
+{
+	KUNIT_EXPECT_TRUE_MSG(test, intact(sl->buf, sl->size, sl->seed),
+			      "buffer at %pad changed", &sl->h);
+	bitmap_clear(map, (sl->h - ctx->dma) >> PAGE_SHIFT, sl->size >> PAGE_SHIFT);
+	dma_free_coherent(ctx->dev, sl->size, sl->buf, sl->h);
+	sl->buf = NULL;
+}
+
+static void large_pool_churn(struct kunit *test)
+{
+	const unsigned long pages = LARGE_POOL_SIZE / PAGE_SIZE - 1;
+	unsigned long *map, i, filled = 0, refused = 0;
+	struct large_slot *slot;
+	struct pool_ctx ctx;
+	dma_addr_t h;
+	void *buf;
+	int s;
+
+	/* The pool must be big enough for the class index to be used. */
+	KUNIT_ASSERT_GT(test, BITS_TO_LONGS(pages), 320);
+	/* One page into the range: the pool base is only page aligned. */
+	declare_pool(test, &ctx, PAGE_SIZE, LARGE_POOL_SIZE - PAGE_SIZE);
+	slot = kunit_kcalloc(test, LARGE_SLOTS, sizeof(*slot), GFP_KERNEL);
+	map = kunit_kcalloc(test, BITS_TO_LONGS(pages), sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	KUNIT_ASSERT_NOT_NULL(test, map);
+
+	for (s = 0; s < LARGE_SLOTS; s++) {
+		slot[s].size = (1 + get_random_u32_below(16)) * PAGE_SIZE;
+		if (!large_alloc(test, &ctx, map, &slot[s]))
+			break;
+		filled += slot[s].size >> PAGE_SHIFT;
+	}
+	kunit_info(test, "filled %lu of %lu pages before the first failure",
+		   filled, pages);
+	/* 3072 buffers of 8.5 pages on average cannot all fit ... */
+	KUNIT_EXPECT_LT(test, s, LARGE_SLOTS);
+	/* ... but exact sizes fill most of the pool before one fails. */
+	KUNIT_EXPECT_GT(test, filled, pages / 4 * 3);
+
+	for (i = 0; i < LARGE_CHURN; i++) {
+		s = get_random_u32_below(LARGE_SLOTS);
+		if (slot[s].buf)
+			large_free(test, &ctx, map, &slot[s]);
+		s = get_random_u32_below(LARGE_SLOTS);
+		if (slot[s].buf)
+			continue;
+		slot[s].size = (1 + get_random_u32_below(16)) * PAGE_SIZE;
+		if (!large_alloc(test, &ctx, map, &slot[s]))
+			refused++;
+		if (!(i & 63))
+			cond_resched();
+	}
+	kunit_info(test, "%lu of %d churn allocations refused", refused, LARGE_CHURN);
+
+	for (s = 0; s < LARGE_SLOTS; s++)
+		if (slot[s].buf)
+			large_free(test, &ctx, map, &slot[s]);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(map, pages));
+	/* All returned: 64 MiB fits again (at the capped 1 MiB alignment). */
+	buf = dma_alloc_coherent(ctx.dev, SZ_64M, &h, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, buf);
+	if (buf)
+		dma_free_coherent(ctx.dev, SZ_64M, buf, h);
 }
 
 static void declare_bad_arguments(struct kunit *test)
@@ -1160,6 +1274,7 @@ static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(dt_shared_pool),
 	KUNIT_CASE(exact_size),
 	KUNIT_CASE(aligned_on_dma_address),
+	KUNIT_CASE(large_pool_churn),
 	KUNIT_CASE(declare_bad_arguments),
 	KUNIT_CASE(declare_trims_partial_pages),
 	KUNIT_CASE(bad_sizes_change_nothing),

@@ -64,10 +64,81 @@ bool dcw_user(struct dma_coherent_mem *mem, struct device *dev, long *live,
 	return u;
 }
 
+/* Largest naturally aligned request in absolute pages @s..@e - 1, naively. */
+static unsigned long naive_fit(unsigned long s, unsigned long e)
+{
+	unsigned long best = 0, a, q;
+
+	for (a = 1; a; a <<= 1) {
+		q = s % a ? (s / a + 1) * a : s;
+		if (q < s || q >= e)
+			break;
+		if (min(a, e - q) > best)
+			best = min(a, e - q);
+	}
+	return best;
+}
+
+/*
+ * The segregated-fit index against a plain scan of the bitmap: every
+ * word's classes, every summary bit and the top mask.
+ */
+static const char *dcw_check_classes(struct dma_coherent_mem *mem)
+{
+	unsigned long nbits = mem->nwords * BITS_PER_LONG, i, e, k, w, f;
+	unsigned int *want = calloc(mem->nwords, sizeof(*want)), c, j, top = 0;
+	unsigned long *best = calloc(mem->nwords, sizeof(*best));
+	const char *bad = NULL;
+
+	if (!want || !best) {
+		free(want);
+		free(best);
+		return "no memory for the check";
+	}
+	for (i = 0; i < nbits; i = e) {
+		if (test_bit(i, mem->used)) {
+			e = i + 1;
+			continue;
+		}
+		for (e = i; e < nbits && !test_bit(e, mem->used); e++)
+			;
+		f = naive_fit(mem->abs0 + i, mem->abs0 + e);
+		want[i / BITS_PER_LONG] |= 1U << ext_class(f);
+		best[i / BITS_PER_LONG] = max(best[i / BITS_PER_LONG], f);
+	}
+	for (w = 0; w < mem->nwords && !bad; w++)
+		if (mem->fit[w] != fit_enc(best[w]))
+			bad = "a word's fit is stale";
+	for (w = 0; w < mem->nwords && !bad; w++)
+		if (wcls_get(mem, w) != want[w])
+			bad = "a word's extent classes are stale";
+	for (j = 1; j <= mem->cls_levels && !bad; j++)
+		for (c = 0; c < EXT_CLASSES; c++)
+			for (k = 0; k < mem->cls_n[j]; k++) {
+				unsigned long g = j == 1 ? CLS_GROUP : BITS_PER_LONG;
+				unsigned long below = j == 1 ? mem->nwords : mem->cls_n[j - 1];
+				bool any = false;
+
+				for (i = k * g; i < min((k + 1) * g, below); i++)
+					any |= j == 1 ? !!(want[i] & (1U << c)) :
+						test_bit(cls_bit(mem, j - 1, c, i), mem->cls);
+				if (test_bit(cls_bit(mem, j, c, k), mem->cls) != any)
+					bad = "an extent class summary bit is stale";
+			}
+	for (w = 0; w < mem->nwords; w++)
+		top |= want[w];
+	if (!bad && top != mem->cls_top)
+		bad = "the extent class top mask is stale";
+	free(want);
+	free(best);
+	return bad;
+}
+
 const char *dcw_check(struct dma_coherent_mem *mem)
 {
-	unsigned long nwords = BITS_TO_LONGS(mem->nbits), i, used = 0, starts = 0;
+	unsigned long nwords = BITS_TO_LONGS(mem->nbits), i, n, used = 0, starts = 0;
 	unsigned int h;
+	bool classes;
 
 	for (i = 0; i < mem->off; i++)
 		if (!test_bit(i, mem->used))
@@ -85,14 +156,38 @@ const char *dcw_check(struct dma_coherent_mem *mem)
 		return "free does not match the used bits";
 	if (starts != mem->live)
 		return "live does not match the start bits";
+	classes = nwords > CLASS_INDEX_WORDS;
+	if (mem->classes != classes)
+		return "the pool has the wrong kind of index";
+	if (!mem->classes) {
+		for (i = 0; i < nwords; i++)
+			if (mem->leaf[i] != word_maxfit(mem->used[i]))
+				return "a tree leaf is stale";
+		for (h = 1; h <= mem->levels; h++)
+			for (i = 1UL << (mem->levels - h); i < 2UL << (mem->levels - h); i++)
+				if (mem->tree[i] != node_value(mem, i, h))
+					return "a tree node is stale";
+		return NULL;
+	}
 	for (i = 0; i < nwords; i++)
-		if (mem->leaf[i] != word_maxfit(mem->used[i]))
-			return "a tree leaf is stale";
-	for (h = 1; h <= mem->levels; h++)
-		for (i = 1UL << (mem->levels - h); i < 2UL << (mem->levels - h); i++)
-			if (mem->tree[i] != node_value(mem, i, h))
-				return "a tree node is stale";
-	return NULL;
+		if (test_bit(i, mem->nz + mem->nz_off[0]) != !!mem->used[i])
+			return "the used-word index is stale";
+	for (h = 1; h <= mem->nz_top; h++)
+		for (i = 0; i < mem->nz_n[h]; i++)
+			if (test_bit(i, mem->nz + mem->nz_off[h]) !=
+			    !!mem->nz[mem->nz_off[h - 1] + i])
+				return "a used-word summary bit is stale";
+	for (h = 1, n = nwords; h <= mem->fit_top; h++) {
+		n = DIV_ROUND_UP(n, 4);
+		for (i = 0; i < n; i++) {
+			const u8 *c = mem->fit + mem->fit_off[h - 1] + 4 * i;
+
+			if (mem->fit[mem->fit_off[h] + i] !=
+			    max(max(c[0], c[1]), max(c[2], c[3])))
+				return "a fit tree node is stale";
+		}
+	}
+	return dcw_check_classes(mem);
 }
 
 long dcw_find(struct dma_coherent_mem *mem, unsigned long n)
@@ -100,17 +195,19 @@ long dcw_find(struct dma_coherent_mem *mem, unsigned long n)
 	unsigned int order = order_base_2(n);
 	long idx = -1;
 
-	if (n && n <= mem->pages) {
-		idx = pool_find(mem, n, order);
-		if (idx < 0 && (n > WORD_PAGES || order > CAPPED_ALIGN_ORDER))
-			idx = pool_find_slow(mem, n, order);
-	}
+	if (n && n <= mem->pages)
+		idx = pool_search(mem, n, order);
 	return idx < 0 ? -1 : idx - (long)mem->off;
 }
 
 unsigned int dcw_word_maxfit(unsigned long used)
 {
 	return word_maxfit(used);
+}
+
+unsigned long dcw_ext_fit(unsigned long s, unsigned long e)
+{
+	return ext_fit(s, e);
 }
 
 const struct reserved_mem_ops *dcw_rmem_ops = &rmem_dma_ops;

@@ -41,6 +41,7 @@ const char *dcw_check(struct dma_coherent_mem *mem);
 /* The search of pool_alloc() without allocating: page index or -1. */
 long dcw_find(struct dma_coherent_mem *mem, unsigned long n);
 unsigned int dcw_word_maxfit(unsigned long used);
+unsigned long dcw_ext_fit(unsigned long s, unsigned long e);
 
 /* Device-tree and global pools. */
 extern const struct reserved_mem_ops *dcw_rmem_ops;

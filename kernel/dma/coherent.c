@@ -1272,15 +1272,16 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 	struct dma_coherent_user *u;
 	const char *what = NULL;
 
-	/* Start fetching what the free reads while the lock is taken. */
-	if (idx < mem->nbits) {
+	/*
+	 * Large pools: start fetching what the free reads while the lock is
+	 * taken.  Small ones stay in the cache.
+	 */
+	if (mem->classes && idx < mem->nbits) {
 		prefetchw(mem->used + BIT_WORD(idx));
 		prefetchw(mem->start + BIT_WORD(idx));
-		if (mem->classes) {
-			prefetchw(mem->wcls + BIT_WORD(idx) / 4);
-			prefetchw(mem->fit + BIT_WORD(idx));
-			prefetchw(mem->fit + mem->fit_off[1] + BIT_WORD(idx) / 4);
-		}
+		prefetchw(mem->wcls + BIT_WORD(idx) / 4);
+		prefetchw(mem->fit + BIT_WORD(idx));
+		prefetchw(mem->fit + mem->fit_off[1] + BIT_WORD(idx) / 4);
 	}
 	spin_lock_irqsave(&mem->lock, flags);
 	if (offset & ~PAGE_MASK) {

@@ -50,9 +50,11 @@
  * among words, not free extents, and so leaves more of a large pool in
  * pieces too small for the next request: on a churn of 1..256-page
  * requests the class index fills a pool to about 84% before the first
- * failure, the tree to about 77% and 6.12 to 73%.  Below 320 words the
- * class index's fixed costs would also take metadata over 2.5 bits per
- * page.  "make bench" measures all of this against 6.12 in one run.
+ * failure, the tree to about 77% and 6.12 to 73%.  The threshold also
+ * keeps metadata within 2.5 bits per page: a pool whose base is not word
+ * aligned pays up to two words of padding per bitmap, and with the class
+ * index's fixed costs that takes pools of fewer than about 290 words over
+ * the budget.  "make bench" measures all of this against 6.12 in one run.
  *
  * The summary tree holds u8 values: one per word, its leaf, and one per
  * pair of words and upwards.  A word's value is the largest request (in
@@ -79,7 +81,7 @@
  * classes (1, 2, 3, 4, two per power of two up to 64, then 65-128,
  * 129-256, 257-1024 and more).  Each word has a 16-bit mask of the
  * classes of the extents that start in it; each class has summary bits,
- * one per 16 words, then one per 64 entries up to a top mask.  A request
+ * one per 16 words, then one per BITS_PER_LONG entries up to a top mask.  A request
  * of n pages first probes the four lowest extents of its own class when
  * that class may hold extents too small, and takes the tightest that
  * fits; else the lowest extent of the smallest class that certainly
@@ -87,8 +89,8 @@
  * the bigger fit.  When neither finds room, a 4-ary u8 tree over each
  * word's largest extent fit finds any extent that takes n < 128 pages
  * (best fit by maxima), and refuses in O(1) what cannot fit; larger
- * requests fall back to the linear scan.  A used-word bitmap with 64-ary
- * summaries finds where an extent ends.  An allocation or free re-classes
+ * requests fall back to the linear scan.  A used-word bitmap with
+ * BITS_PER_LONG-ary summaries finds where an extent ends.  An allocation or free re-classes
  * at most two words.  Every step is bounded by the number of levels, the
  * probes and the extents that start in one word.  With 64-bit longs the
  * index costs 0.25 bit per page for the class masks, 0.125 for the fit
@@ -102,10 +104,10 @@
  * DOC: concurrency
  *
  * Each pool has one spinlock, taken with interrupts disabled, protecting
- * the bitmaps, the tree, the counters and the list of attached devices.
- * Buffers are zeroed outside it.  Declaring, attaching and releasing run
- * in process context; as before, the caller makes sure no allocation for
- * the device runs concurrently with its release.
+ * the bitmaps, the search index, the counters and the list of attached
+ * devices.  Buffers are zeroed outside it.  Declaring, attaching and
+ * releasing run in process context; as before, the caller makes sure no
+ * allocation for the device runs concurrently with its release.
  */
 
 #define pr_fmt(fmt) "dma-coherent: " fmt
@@ -197,7 +199,8 @@ struct dma_coherent_user {
  * @used:	bit set for every allocated page and for the padding
  * @start:	bit set for the first page of every live buffer
  * @classes:	the pool has more than CLASS_INDEX_WORDS bitmap words and is
- *		searched by extent class; otherwise by @tree alone
+ *		searched by extent class; otherwise by @tree (both with the
+ *		linear scan as a last resort)
  * @index:	the one allocation that holds the search index
  * @tree:	summary tree, heap order, 1 << @levels bytes, then @leaf
  * @leaf:	word_maxfit() of every bitmap word: the tree's leaves
@@ -364,7 +367,6 @@ static unsigned int word_place(unsigned long used, unsigned int n,
 }
 
 /* Set or clear @n bits from @start; unsigned long throughout. */
-/* Set or clear @n bits from @start; unsigned long throughout. */
 static void bits_assign(unsigned long *map, unsigned long start,
 			unsigned long n, bool set)
 {
@@ -530,8 +532,9 @@ static long tree_find(const struct dma_coherent_mem *mem, unsigned long n,
 }
 
 /*
- * Linear scan for requests the tree could not place: multi-word ones, and
- * any that may take the capped alignment.  Not
+ * Linear scan for requests the index could not place: in the summary tree
+ * multi-word ones, in the extent-class index ones of FIT_EXACT pages or
+ * more, and in both any that may take the capped alignment.  Not
  * bitmap_find_next_zero_area_off(), whose unsigned int length would refuse
  * requests of 2^32 pages and more.
  */
@@ -766,7 +769,8 @@ static unsigned int ext_class(unsigned long v)
 		11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
 	};
 
-	if (v <= WORD_PAGES)
+	/* The table covers 0..64 pages whatever the size of a long. */
+	if (v < ARRAY_SIZE(small))
 		return small[v];
 	return v <= 128 ? 12 : v <= 256 ? 13 : v <= 1024 ? 14 : 15;
 }
@@ -1014,7 +1018,7 @@ static unsigned long ext_place(const struct dma_coherent_mem *mem,
  * takes @n pages of @order, lowest address first.  When the class of @n
  * itself may hold extents too small, its first EXT_PROBES extents are
  * tried first and the tightest that fits wins.  Returns the bitmap index
- * or -1 (the caller falls back to the tree).
+ * or -1 (the caller falls back to the fit tree).
  */
 static long pool_find_class(const struct dma_coherent_mem *mem,
 			    unsigned long n, unsigned int order)

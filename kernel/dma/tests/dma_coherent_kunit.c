@@ -327,7 +327,8 @@ static void aligned_on_dma_address(struct kunit *test)
 /*
  * Pools of more than 320 bitmap words (80 MiB with 4 KiB pages and 64-bit
  * longs) are searched by extent class instead of by the summary tree.
- * Fill one to its first failure with buffers of 1..16 pages, churn it,
+ * Fill one to its first failure with buffers of 1..16 pages and, one in
+ * eight, up to 80 (every extent class is crossed), churn it,
  * and check every buffer: inside the pool, naturally aligned on its DMA
  * address, overlapping no live buffer, zeroed, and intact when freed.
  * Then everything must come back.
@@ -342,6 +343,14 @@ struct large_slot {
 	size_t		size;
 	u8		seed;
 };
+
+/* Pages for the next buffer: mostly small, one in eight up to 80. */
+static size_t large_size(void)
+{
+	u32 r = get_random_u32();
+
+	return (1 + (r % 8 ? r / 8 % 16 : r / 8 % 80)) * PAGE_SIZE;
+}
 
 /* Allocate @sl->size bytes; checks; returns false when the pool is full. */
 static bool large_alloc(struct kunit *test, struct pool_ctx *ctx,
@@ -400,14 +409,14 @@ static void large_pool_churn(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, map);
 
 	for (s = 0; s < LARGE_SLOTS; s++) {
-		slot[s].size = (1 + get_random_u32_below(16)) * PAGE_SIZE;
+		slot[s].size = large_size();
 		if (!large_alloc(test, &ctx, map, &slot[s]))
 			break;
 		filled += slot[s].size >> PAGE_SHIFT;
 	}
 	kunit_info(test, "filled %lu of %lu pages before the first failure",
 		   filled, pages);
-	/* 3072 buffers of 8.5 pages on average cannot all fit ... */
+	/* 3072 buffers of 12.5 pages on average cannot all fit ... */
 	KUNIT_EXPECT_LT(test, s, LARGE_SLOTS);
 	/* ... but exact sizes fill most of the pool before one fails. */
 	KUNIT_EXPECT_GT(test, filled, pages / 4 * 3);
@@ -419,7 +428,7 @@ static void large_pool_churn(struct kunit *test)
 		s = get_random_u32_below(LARGE_SLOTS);
 		if (slot[s].buf)
 			continue;
-		slot[s].size = (1 + get_random_u32_below(16)) * PAGE_SIZE;
+		slot[s].size = large_size();
 		if (!large_alloc(test, &ctx, map, &slot[s]))
 			refused++;
 		if (!(i & 63))

@@ -311,7 +311,7 @@ static unsigned long runs_of(unsigned long x, unsigned int n)
 }
 
 /* Largest request, in pages, that fits naturally aligned in one word. */
-static unsigned int word_maxfit(unsigned long used)
+static __always_inline unsigned int word_maxfit(unsigned long used)
 {
 	unsigned long f = ~used, lv[WORD_ORDER], tail;
 	unsigned int b, k, half, run, r = 0;
@@ -367,8 +367,8 @@ static unsigned int word_place(unsigned long used, unsigned int n,
 }
 
 /* Set or clear @n bits from @start; unsigned long throughout. */
-static void bits_assign(unsigned long *map, unsigned long start,
-			unsigned long n, bool set)
+static __always_inline void bits_assign(unsigned long *map, unsigned long start,
+					unsigned long n, bool set)
 {
 	unsigned long *p = map + BIT_WORD(start);
 	unsigned long mask = BITMAP_FIRST_WORD_MASK(start);

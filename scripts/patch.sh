@@ -28,6 +28,7 @@ series=(
 	"commit kunit patch:0001-dma-mapping-kunit-hooks.patch file:kernel/dma/tests"
 	"commit harness file:tools/testing/dma-coherent"
 	"commit docs patch:0004-documentation-core-api-coherent-pool.patch file:Documentation/core-api/dma-coherent-pool.rst"
+	"am 0005-maintainers-dma-coherent.patch"
 )
 
 # Every patch in patches/series and every file we own must be used.

@@ -4,13 +4,15 @@
  * pristine 6.12 file and a genalloc-style first fit, on the same request
  * sequences in the same process: latency per pool size, worst case with
  * the lock held, refused requests, instruction counts (callgrind),
- * utilisation at first failure and metadata.  See README.md ("Benchmark").
+ * utilisation at first failure, video frames per carve-out and metadata.
+ * See README.md ("Benchmark").
  *
  * Zeroing is excluded from every timing in the same way: the memset() of
  * the buffer in each allocator's alloc path calls bench_memset(), which
  * skips the pool arena (no page of it is ever touched).
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <sched.h>
 #include <stdint.h>
@@ -30,6 +32,8 @@
 #define HAVE_CALLGRIND_H 0
 #define CALLGRIND_TOGGLE_COLLECT do { } while (0)
 #endif
+
+#include <linux/sizes.h>
 
 #include "bench.h"
 #include "coherent_wrap.h"
@@ -68,7 +72,7 @@ static struct {
 	.cpu = -2,
 	.cg_pairs = 20000,
 	.cg_pages = 65536,
-	.tasks = "meta,latency,worst,refused,util",
+	.tasks = "meta,latency,worst,refused,util,frames",
 };
 
 static bool task(const char *name)
@@ -888,6 +892,164 @@ static void run_meta_sweep(void)
 	}
 }
 
+/* ------------------------------------------------------ frames per pool */
+
+/*
+ * Equal video frames allocated on a fresh pool until the first failure,
+ * through each allocator's public path with the frame's exact size, at
+ * two bases: one aligned to 1 MiB and no more, and one aligned to a page
+ * and no more.  The byte counts are computed from the formats.
+ */
+enum { FMT_NV12_720, FMT_NV12_1080, FMT_NV12_2160, FMT_XRGB_1080, NFORMATS };
+
+static const struct vformat {
+	const char	*name;
+	unsigned long	w, h;
+	unsigned long	num, den;	/* bytes per pixel: num / den */
+} vformats[NFORMATS] = {
+	[FMT_NV12_720] = { "NV12 1280x720", 1280, 720, 3, 2 },
+	[FMT_NV12_1080] = { "NV12 1920x1080", 1920, 1080, 3, 2 },
+	[FMT_NV12_2160] = { "NV12 3840x2160", 3840, 2160, 3, 2 },
+	[FMT_XRGB_1080] = { "XRGB8888 1920x1080", 1920, 1080, 4, 1 },
+};
+
+#define NFPOOLS		3
+#define NFBASES		2
+#define FRAMES_MAX	4096
+#define FRAMES_KEY_FMT	FMT_NV12_1080	/* the target's format and pool */
+#define FRAMES_KEY_MIB	64
+
+static const unsigned long fpool_mib[NFPOOLS] = { 16, 64, 256 };
+/* Base of each pool: this far into its 4 GiB-aligned arena slot. */
+static const phys_addr_t fbase_off[NFBASES] = { SZ_1M, PAGE_SIZE };
+
+struct frames {
+	size_t		frame;		/* bytes */
+	size_t		pool;		/* bytes */
+	unsigned long	ideal;		/* pool / PAGE_ALIGN(frame) */
+	unsigned long	rule[NFBASES];	/* at the capped alignment, computed */
+	unsigned long	b612[NFBASES], ours[NFBASES];
+	unsigned long	low[NFBASES];	/* ours' frames below that alignment */
+};
+
+static struct frames frames[NFORMATS][NFPOOLS];
+static bool frames_done;
+
+static size_t frame_bytes(const struct vformat *v)
+{
+	return v->w * v->h * v->num / v->den;
+}
+
+/* Natural alignment of @frame, capped at 1 MiB. */
+static size_t frame_align(size_t frame)
+{
+	size_t natural = PAGE_SIZE << get_order(frame);
+
+	return natural < SZ_1M ? natural : SZ_1M;
+}
+
+/*
+ * Frames that fit from @base for @pool bytes when each starts at the next
+ * multiple of @align: the first at round_up(@base, @align), then one
+ * every round_up(PAGE_ALIGN(@frame), @align) bytes; the last one needs
+ * only its own pages.
+ */
+static unsigned long frames_at_align(phys_addr_t base, size_t pool,
+				     size_t frame, size_t align)
+{
+	phys_addr_t at = ALIGN(base, align), end = base + pool;
+	size_t bytes = PAGE_ALIGN(frame);
+	unsigned long n = 0;
+
+	while (at + bytes <= end) {
+		n++;
+		at += ALIGN(bytes, align);
+	}
+	return n;
+}
+
+/*
+ * Allocate @frame-byte buffers from a fresh pool of @pool bytes at @base
+ * until one fails; count them and (in @low) those whose DMA address is
+ * below the capped alignment.  @ours: kernel/dma/coherent.c as
+ * dma_alloc_attrs() calls it (as ours_alloc()), else 6.12.
+ */
+static unsigned long frames_fill(bool ours, phys_addr_t base, size_t pool,
+				 size_t frame, unsigned long *low)
+{
+	static void *va[FRAMES_MAX];
+	struct device *dev = ours ? &dev_ours : &dev_612;
+	int order = get_order(frame);
+	unsigned long n = 0, i;
+	dma_addr_t h;
+	void *ret;
+	int err;
+
+	err = ours ? dma_declare_coherent_memory(dev, base, base, pool) :
+		     b612_dma_declare_coherent_memory(dev, base, base, pool);
+	if (err) {
+		fprintf(stderr, "bench: %s: cannot declare %zu bytes at %#llx\n",
+			ours ? "ours" : "6.12", pool, (unsigned long long)base);
+		exit(1);
+	}
+	*low = 0;
+	for (;;) {
+		ret = NULL;
+		if (ours)
+			dma_alloc_from_dev_coherent_gfp(dev, frame, &h, &ret,
+							GFP_KERNEL | __GFP_NOWARN);
+		else
+			b612_dma_alloc_from_dev_coherent(dev, frame, &h, &ret);
+		if (!ret)
+			break;
+		if (n == FRAMES_MAX) {
+			fprintf(stderr, "bench: more than %d frames\n", FRAMES_MAX);
+			exit(1);
+		}
+		if (h & (frame_align(frame) - 1))
+			(*low)++;
+		va[n++] = ret;
+	}
+	for (i = 0; i < n; i++) {
+		if (ours)
+			dma_release_from_dev_coherent(dev, order, va[i]);
+		else
+			b612_dma_release_from_dev_coherent(dev, order, va[i]);
+	}
+	if (ours)
+		ours_fini();
+	else
+		b612_fini();
+	return n;
+}
+
+static void run_frames(void)
+{
+	int f, p, b;
+
+	for (f = 0; f < NFORMATS; f++) {
+		for (p = 0; p < NFPOOLS; p++) {
+			struct frames *r = &frames[f][p];
+			unsigned long unused;
+
+			r->frame = frame_bytes(&vformats[f]);
+			r->pool = fpool_mib[p] * SZ_1M;
+			r->ideal = r->pool / PAGE_ALIGN(r->frame);
+			for (b = 0; b < NFBASES; b++) {
+				phys_addr_t base = slot_phys(0) + fbase_off[b];
+
+				r->rule[b] = frames_at_align(base, r->pool, r->frame,
+							     frame_align(r->frame));
+				r->ours[b] = frames_fill(true, base, r->pool, r->frame,
+							 &r->low[b]);
+				r->b612[b] = frames_fill(false, slot_phys(1) + fbase_off[b],
+							 r->pool, r->frame, &unused);
+			}
+		}
+	}
+	frames_done = true;
+}
+
 /* ---------------------------------------------------------------- targets */
 
 struct target {
@@ -916,6 +1078,40 @@ static int size_index(unsigned long pages)
 		if (opt.sizes[i] == pages && lat[0][i].done)
 			return i;
 	return -1;
+}
+
+/*
+ * At the 1 MiB-aligned base: ours fits at least as many frames as 6.12 in
+ * every pool, and NV12 1080p in 64 MiB as many as 1 MiB alignment gives.
+ */
+static void eval_frames_target(void)
+{
+	struct target *t = target("frames >= 6.12 at 1 MiB base; NV12 1080p 64M at 1M");
+	const struct frames *key = NULL;
+	long d, worst_d = LONG_MAX;
+	int f, p, wf = 0, wp = 0;
+
+	if (!frames_done)
+		return;
+	for (f = 0; f < NFORMATS; f++) {
+		for (p = 0; p < NFPOOLS; p++) {
+			if (f == FRAMES_KEY_FMT && fpool_mib[p] == FRAMES_KEY_MIB)
+				key = &frames[f][p];
+			d = (long)frames[f][p].ours[0] - (long)frames[f][p].b612[0];
+			if (d < worst_d) {
+				worst_d = d;
+				wf = f;
+				wp = p;
+			}
+		}
+	}
+	if (!key)
+		return;
+	t->known = true;
+	t->pass = worst_d >= 0 && key->ours[0] >= key->rule[0];
+	snprintf(t->value, sizeof(t->value), "%lu of %lu; worst %+ld vs 6.12 (%s, %lu MiB)",
+		 key->ours[0], key->rule[0], worst_d, vformats[wf].name,
+		 fpool_mib[wp]);
 }
 
 static void eval_targets(void)
@@ -996,6 +1192,7 @@ static void eval_targets(void)
 		t->pass = util[0][1] >= 0.80;
 		snprintf(t->value, sizeof(t->value), "%.3f", util[0][1]);
 	}
+	eval_frames_target();
 	t = target("metadata <= 2.5 bits/page");
 	d = 0;
 	for (i = 0; i < opt.nsizes; i++) {
@@ -1168,6 +1365,60 @@ static void print_util(FILE *f)
 	fprintf(f, "\n");
 }
 
+/* " a/b" in seven columns, with an "x" if @times; "-" when b is 0. */
+static void print_ratio(FILE *f, unsigned long a, unsigned long b, bool times)
+{
+	if (!b)
+		fprintf(f, " %6s", "-");
+	else if (times)
+		fprintf(f, " %5.2fx", (double)a / b);
+	else
+		fprintf(f, " %6.2f", (double)a / b);
+}
+
+static void print_frames(FILE *f)
+{
+	int i, p, b;
+
+	if (!frames_done)
+		return;
+	fprintf(f,
+		"Frames per carve-out: equal frames allocated on a fresh pool until the first failure, exact sizes\n"
+		"(ideal = pool / PAGE_ALIGN(frame); 1M = frames at 1 MiB alignment from that base, computed; <1M = ours'\n"
+		" frames placed below 1 MiB alignment; x6.12 = ours / 6.12; /ideal = ours / ideal)\n");
+	fprintf(f, "%47s", "");
+	for (b = 0; b < NFBASES; b++) {
+		phys_addr_t lsb = fbase_off[b] & -fbase_off[b];
+		char label[64];
+
+		snprintf(label, sizeof(label), "base aligned to %llu %s only",
+			 (unsigned long long)(lsb >= SZ_1M ? lsb / SZ_1M : lsb / SZ_1K),
+			 lsb >= SZ_1M ? "MiB" : "KiB");
+		fprintf(f, " | %-*s", b < NFBASES - 1 ? 35 : 0, label);
+	}
+	fprintf(f, "\n%-18s %9s %9s %8s", "format", "frame B", "pool MiB", "ideal");
+	for (b = 0; b < NFBASES; b++)
+		fprintf(f, " | %4s %5s %5s %4s %6s %6s", "1M", "6.12", "ours", "<1M",
+			"x6.12", "/ideal");
+	fprintf(f, "\n");
+	for (i = 0; i < NFORMATS; i++) {
+		for (p = 0; p < NFPOOLS; p++) {
+			const struct frames *r = &frames[i][p];
+
+			fprintf(f, "%-18s %9zu %9lu %8lu", vformats[i].name, r->frame,
+				fpool_mib[p], r->ideal);
+			for (b = 0; b < NFBASES; b++) {
+				fprintf(f, " | %4lu %5lu %5lu %4lu", r->rule[b],
+					r->b612[b], r->ours[b], r->low[b]);
+				print_ratio(f, r->ours[b], r->b612[b], true);
+				print_ratio(f, r->ours[b], r->ideal, false);
+			}
+			fprintf(f, "\n");
+		}
+	}
+	fprintf(f, "\n");
+}
+
 static void print_meta(FILE *f)
 {
 	int i;
@@ -1277,7 +1528,7 @@ cg:
 	fclose(f);
 util:
 	if (!task("util"))
-		goto meta;
+		goto frames;
 	f = out_file("utilisation.csv");
 	fprintf(f, "workload,alloc,mean,min,max,seeds\n");
 	if (util_done)
@@ -1286,6 +1537,23 @@ util:
 				fprintf(f, "\"%s\",%s,%.4f,%.4f,%.4f,%d\n", wls[w].name,
 					allocs[k].name, util[k][w], util_min[k][w],
 					util_max[k][w], opt.util_seeds);
+	fclose(f);
+frames:
+	if (!task("frames"))
+		goto meta;
+	f = out_file("frames.csv");
+	fprintf(f,
+		"format,frame_bytes,pool_bytes,base_offset,ideal,at_1m_align,b612,ours,ours_below_1m\n");
+	for (w = 0; w < NFORMATS && frames_done; w++)
+		for (i = 0; i < NFPOOLS; i++)
+			for (k = 0; k < NFBASES; k++)
+				fprintf(f, "\"%s\",%zu,%zu,%llu,%lu,%lu,%lu,%lu,%lu\n",
+					vformats[w].name, frames[w][i].frame,
+					frames[w][i].pool,
+					(unsigned long long)fbase_off[k],
+					frames[w][i].ideal, frames[w][i].rule[k],
+					frames[w][i].b612[k], frames[w][i].ours[k],
+					frames[w][i].low[k]);
 	fclose(f);
 meta:
 	if (!task("meta"))
@@ -1320,7 +1588,7 @@ static void usage_exit(void)
 		"  -b  seconds of timed pairs per cell       -z  pool sizes, comma separated\n"
 		"  -u  seeds of the utilisation runs         -c  CPU to pin to (-1: none)\n"
 		"  -q  quick: fewer pairs and seeds          -g  read callgrind results there\n"
-		"  -t  parts to run, of meta,latency,worst,refused,util (all)\n"
+		"  -t  parts to run, of meta,latency,worst,refused,util,frames (all)\n"
 		"  -C  callgrind mode for ours, 612 or genalloc: -n pairs at -p pages\n"
 		"  -H  print 1 if built with valgrind/callgrind.h\n");
 	exit(2);
@@ -1491,6 +1759,12 @@ int main(int argc, char **argv)
 		util_done = true;
 	}
 	print_util(stdout);
+
+	if (task("frames")) {
+		fprintf(stderr, "bench: frames per carve-out\n");
+		run_frames();
+	}
+	print_frames(stdout);
 	print_meta(stdout);
 
 	eval_targets();
@@ -1504,6 +1778,7 @@ int main(int argc, char **argv)
 	print_refused(f);
 	print_cg(f);
 	print_util(f);
+	print_frames(f);
 	print_meta(f);
 	print_targets(f);
 	fclose(f);

@@ -16,19 +16,31 @@
  * - A request of n pages takes exactly n pages; the rest of its naturally
  *   aligned block stays free for other requests.
  * - The buffer's DMA address is aligned to PAGE_SIZE << get_order(size),
- *   computed on the absolute DMA address, not relative to the pool start,
- *   so a buffer of up to 64 KiB never crosses a 64 KiB boundary even when
- *   the pool base is only page aligned.  Device-tree and global pools,
- *   whose DMA address depends on the device, align on the physical
- *   address.  A buffer larger than 1 MiB that cannot be placed at its
- *   natural alignment is placed at 1 MiB alignment instead of failing
- *   (CMA gives no more than that either).
- * - Every free is checked: a pointer that is not the start of a live
- *   buffer, a double free, or an order that does not match the buffer is
- *   reported (WARN_ONCE, then a rate-limited message naming the pool and
- *   the address) and changes nothing.
- * - A pool with live buffers is never unmapped: its release is refused
- *   with a warning and can be repeated once the buffers are freed.
+ *   capped at 1 MiB, computed on the absolute DMA address, not relative
+ *   to the pool start, so a buffer of up to 64 KiB never crosses a 64 KiB
+ *   boundary even when the pool base is only page aligned.  Device-tree
+ *   and global pools, whose DMA address depends on the device, align on
+ *   the physical address.  The cap is CMA's (CONFIG_CMA_ALIGNMENT's
+ *   default): buffers larger than 1 MiB get 1 MiB alignment, so that
+ *   equal video frames pack a carve-out as tightly as CMA packs them.
+ * - When a pool has no room at that alignment but its base is not
+ *   aligned to it, the buffer is placed at the best alignment the pool
+ *   can give, down to the page: a firmware carve-out sized exactly for
+ *   one buffer serves it, as it did when alignment was relative to the
+ *   pool.  Such placements are counted ("degraded" in debugfs) and
+ *   traced.  A pool whose base is aligned refuses instead; 6.12 refused
+ *   there too, and the refusal stays cheap.
+ * - A buffer belongs to the pool that contains its address.  Frees and
+ *   mmap find the pool by address, whichever device asks, and every free
+ *   is checked: a pointer that is not the start of a live buffer, a
+ *   double free, or an order that does not match the buffer is reported
+ *   (WARN_ONCE, then a rate-limited message naming the pool and the
+ *   address) and changes nothing.  mmap maps pages of one live buffer
+ *   only.
+ * - Releasing a device always detaches it.  A pool's memory stays mapped
+ *   while a device is attached or a buffer is live; the last of them to
+ *   go unmaps and frees a declared pool.  Device-tree and global pools
+ *   live as long as the kernel, as before.
  */
 
 /**
@@ -104,10 +116,15 @@
  * DOC: concurrency
  *
  * Each pool has one spinlock, taken with interrupts disabled, protecting
- * the bitmaps, the search index, the counters and the list of attached
- * devices.  Buffers are zeroed outside it.  Declaring, attaching and
- * releasing run in process context; as before, the caller makes sure no
- * allocation for the device runs concurrently with its release.
+ * the bitmaps, the search index, the counters, the reference count and
+ * the list of attached devices.  Buffers are zeroed outside it.  Pools
+ * are listed in a registry (RCU for lookups by address, a mutex for
+ * changes); a pool leaves it, and is unmapped after an RCU grace period,
+ * when its reference count (attached devices plus live buffers) drops to
+ * zero.  Declaring, attaching and releasing run in process context; as
+ * before, the caller makes sure no allocation for the device runs
+ * concurrently with its release.  The last free of a released pool may
+ * come from any context: the unmapping then runs from a work item.
  */
 
 #define pr_fmt(fmt) "dma-coherent: " fmt
@@ -149,7 +166,7 @@
 #define FIT_MAX_LEVELS	33
 #define CLS_MAX_LEVELS	12
 
-/* Alignment given to big buffers that cannot be naturally aligned. */
+/* Alignment order of big buffers: 1 MiB, CMA's default. */
 #define CAPPED_ALIGN_ORDER	get_order(SZ_1M)
 
 /**
@@ -158,7 +175,8 @@
  * @frees:	buffers freed
  * @failures:	requests the pool could not satisfy
  * @fallbacks:	requests passed on to generic memory (non-exclusive pools)
- * @misuse:	bad frees that were refused
+ * @misuse:	bad frees and mmaps that were refused
+ * @degraded:	buffers placed below their alignment (see the rules above)
  * @peak:	largest number of pages in use at once
  */
 struct dma_coherent_stats {
@@ -167,6 +185,7 @@ struct dma_coherent_stats {
 	unsigned long		failures;
 	unsigned long		fallbacks;
 	unsigned long		misuse;
+	unsigned long		degraded;
 	unsigned long		peak;
 };
 
@@ -175,15 +194,14 @@ struct dma_coherent_stats {
  * @node:	entry in &dma_coherent_mem.users
  * @dev:	the device
  * @next:	the device's next pool, tried when this one is full
- * @live:	buffers allocated through @dev minus those freed through it
- * @release_pending: the device was released while @live was not zero
+ *
+ * A record lives exactly as long as the attachment: releasing the device
+ * frees it, so no device pointer outlives it.
  */
 struct dma_coherent_user {
 	struct list_head	node;
 	struct device		*dev;
 	struct dma_coherent_mem	*next;
-	long			live;
-	bool			release_pending;
 };
 
 /**
@@ -196,6 +214,7 @@ struct dma_coherent_user {
  * @nbits:	@off + @pages
  * @abs0:	absolute page number (DMA address >> PAGE_SHIFT, truncated) of
  *		bitmap index 0, for alignment
+ * @base_order:	alignment order of the pool's first page on that address
  * @used:	bit set for every allocated page and for the padding
  * @start:	bit set for the first page of every live buffer
  * @classes:	the pool has more than CLASS_INDEX_WORDS bitmap words and is
@@ -232,10 +251,18 @@ struct dma_coherent_user {
  * @nwords:	bitmap words
  * @free:	free pages
  * @live:	live buffers
+ * @refs:	attached devices plus live buffers, plus one for the life of
+ *		the kernel for device-tree and global pools; the pool goes
+ *		when it drops to zero
  * @stats:	counters
  * @users:	attached devices (&struct dma_coherent_user)
- * @lock:	protects @used, @start, the indexes, @free, @live, @stats and @users
- * @name:	name used in messages
+ * @lock:	protects @used, @start, the indexes, @free, @live, @refs,
+ *		@stats and @users
+ * @node:	entry in the registry of pools (RCU)
+ * @destroy_work: unmaps the pool when its last reference went in atomic
+ *		context
+ * @name:	name used in messages and debugfs, from the pool's address
+ *		or region
  * @use_dev_dma_pfn_offset: DMA address comes from the device's offset
  * @declared:	created by dma_declare_coherent_memory(), freed on release
  * @fallback:	an exhausted pool lets the caller use generic memory
@@ -250,6 +277,7 @@ struct dma_coherent_mem {
 	unsigned long		off;
 	unsigned long		nbits;
 	unsigned long		abs0;
+	unsigned int		base_order;
 	unsigned long		*used;
 	unsigned long		*start;
 	bool			classes;
@@ -277,9 +305,12 @@ struct dma_coherent_mem {
 	unsigned long		nwords;
 	unsigned long		free;
 	unsigned long		live;
+	unsigned long		refs;
 	struct dma_coherent_stats stats;
 	struct list_head	users;
 	spinlock_t		lock;	/* see the list above */
+	struct list_head	node;
+	struct work_struct	destroy_work;
 	const char		*name;
 	bool			use_dev_dma_pfn_offset;
 	bool			declared;
@@ -537,35 +568,83 @@ static long tree_find(const struct dma_coherent_mem *mem, unsigned long n,
 }
 
 /*
- * Linear scan for requests the index could not place: in the summary tree
- * multi-word ones, in the extent-class index ones of FIT_EXACT pages or
- * more, and in both any that may take the capped alignment.  Not
- * bitmap_find_next_zero_area_off(), whose unsigned int length would refuse
- * requests of 2^32 pages and more.
+ * Linear scan of the bitmap, O(words), for what the index does not
+ * decide: multi-word requests in the summary tree, requests of FIT_EXACT
+ * pages or more in the extent-class index, buffers whose alignment is
+ * capped, and degraded placements.  Finds room for @n pages at the
+ * highest alignment order from @hi down to @lo that some free run takes,
+ * the lowest such place first; *@got is set to its order.  Returns the
+ * bitmap index or -1.  Not bitmap_find_next_zero_area_off(), whose
+ * unsigned int length would refuse requests of 2^32 pages and more.
  */
-static long pool_find_slow(const struct dma_coherent_mem *mem,
-			   unsigned long n, unsigned int order)
+static long pool_scan(const struct dma_coherent_mem *mem, unsigned long n,
+		      unsigned int hi, unsigned int lo, unsigned int *got)
 {
-	unsigned long mask, off, idx, busy;
+	unsigned long w, used, nx, cand, t, l, run = ULONG_MAX, e, p;
+	unsigned long a = mem->abs0;
+	long best = -1;
+	int k;
 
 	if (mem->free < n)
 		return -1;
-	for (;;) {
-		mask = (1UL << order) - 1;
-		off = mem->abs0 & mask;
-		for (idx = 0;; idx = busy + 1) {
-			idx = find_next_zero_bit(mem->used, mem->nbits, idx);
-			idx = ((idx + off + mask) & ~mask) - off;
-			if (idx >= mem->nbits || n > mem->nbits - idx)
-				break;
-			busy = find_next_bit(mem->used, idx + n, idx);
-			if (busy >= idx + n)
-				return idx;
+	for (w = 0; w < mem->nwords; w++) {
+		used = mem->used[w];
+		if (n <= WORD_PAGES) {
+			/* Places inside the word, then ones running into the next. */
+			cand = n == WORD_PAGES ? (used ? 0 : 1) : runs_of(~used, n);
+			nx = w + 1 < mem->nwords ? mem->used[w + 1] : ~0UL;
+			t = BITS_PER_LONG - fls_long(used);
+			l = nx ? __ffs(nx) : BITS_PER_LONG;
+			p = max(WORD_PAGES - n + 1, WORD_PAGES - t);
+			e = min(WORD_PAGES - 1, WORD_PAGES - n + l);
+			if (n > 1 && t && p <= e)
+				cand |= GENMASK(e, p);
+			for (k = hi; cand && k >= (int)lo; k--) {
+				if (best >= 0 && k <= (int)*got)
+					break;
+				if (cand & align_masks[min_t(int, k, WORD_ORDER)]) {
+					best = w * WORD_PAGES +
+					       __ffs(cand & align_masks[min_t(int, k, WORD_ORDER)]);
+					*got = k;
+					break;
+				}
+			}
+		} else if (!used) {
+			if (run == ULONG_MAX)
+				run = w * WORD_PAGES;
+			continue;
+		} else {
+			e = w * WORD_PAGES + __ffs(used);
+			for (k = hi; run != ULONG_MAX && e - run >= n && k >= (int)lo; k--) {
+				if (best >= 0 && k <= (int)*got)
+					break;
+				p = round_up(a + run, 1UL << k) - a;
+				if (p + n <= e) {
+					best = p;
+					*got = k;
+					break;
+				}
+			}
+			t = fls_long(used);
+			run = t < BITS_PER_LONG ? w * WORD_PAGES + t : ULONG_MAX;
 		}
-		if (order <= (unsigned int)CAPPED_ALIGN_ORDER)
-			return -1;
-		order = CAPPED_ALIGN_ORDER;
+		if (best >= 0 && *got == hi)
+			return best;
 	}
+	/* A run to the end of the bitmap (the pool ends on a word). */
+	e = mem->nwords * WORD_PAGES;
+	for (k = hi; n > WORD_PAGES && run != ULONG_MAX && e - run >= n &&
+		     k >= (int)lo; k--) {
+		if (best >= 0 && k <= (int)*got)
+			break;
+		p = round_up(a + run, 1UL << k) - a;
+		if (p + n <= e) {
+			best = p;
+			*got = k;
+			break;
+		}
+	}
+	return best;
 }
 
 /* Set bit @i of summary level @j of the used-word index to @on. */
@@ -1116,29 +1195,35 @@ static long pool_find_fit(const struct dma_coherent_mem *mem,
 }
 
 /*
- * Find room for @n pages of @order: returns the bitmap index or -1.  The
- * exact searches are bounded; the linear scan runs only for requests they
- * cannot decide (multi-word ones, or ones that may take the capped
- * alignment).
+ * Find room for @n pages at alignment order @want (order_base_2(@n), or
+ * the cap): returns the bitmap index or -1, and in *@got the alignment
+ * order given, lower than @want only in a pool whose base is not aligned
+ * to @want.  The index decides what it can in bounded time; the linear
+ * scan does the rest (see pool_scan()).
  */
 static long pool_search(const struct dma_coherent_mem *mem, unsigned long n,
-			unsigned int order)
+			unsigned int want, unsigned int *got)
 {
-	bool capped = order > (unsigned int)CAPPED_ALIGN_ORDER;
+	bool exact = false;
 	long idx;
 
-	if (!mem->classes) {
-		idx = tree_find(mem, n, order);
-		if (idx < 0 && (n > WORD_PAGES || capped))
-			idx = pool_find_slow(mem, n, order);
-		return idx;
+	*got = want;
+	if (want == order_base_2(n)) {
+		if (!mem->classes) {
+			idx = tree_find(mem, n, want);
+			exact = n <= WORD_PAGES;
+		} else {
+			idx = pool_find_class(mem, n, want);
+			if (idx < 0)
+				idx = pool_find_fit(mem, n, want);
+			exact = n < FIT_EXACT;
+		}
+		if (idx >= 0)
+			return idx;
 	}
-	idx = pool_find_class(mem, n, order);
-	if (idx < 0)
-		idx = pool_find_fit(mem, n, order);
-	if (idx < 0 && (n >= FIT_EXACT || capped))
-		idx = pool_find_slow(mem, n, order);
-	return idx;
+	if (mem->base_order >= want)
+		return exact ? -1 : pool_scan(mem, n, want, want, got);
+	return pool_scan(mem, n, want, 0, got);
 }
 
 /* Bring the search index up to date after pages @idx..@idx + @n - 1 changed. */
@@ -1206,7 +1291,7 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 {
 	struct dma_coherent_user *u;
 	unsigned long n, flags, page;
-	unsigned int order;
+	unsigned int want, got;
 	long idx = -1;
 	void *ret;
 
@@ -1214,14 +1299,14 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	if (size <= 0)
 		return NULL;
 	n = PAGE_ALIGN((size_t)size) >> PAGE_SHIFT;
-	order = order_base_2(n);
+	want = min_t(unsigned int, order_base_2(n), CAPPED_ALIGN_ORDER);
 
 	spin_lock_irqsave(&mem->lock, flags);
 	u = dev ? pool_user(mem, dev) : NULL;
 	if (u)
 		*next = u->next;
-	if (n <= mem->pages)
-		idx = pool_search(mem, n, order);
+	if (n <= mem->pages && mem->refs)
+		idx = pool_search(mem, n, want, &got);
 	if (idx < 0) {
 		mem->stats.failures++;
 		fail->free = mem->free;
@@ -1236,10 +1321,11 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	pool_index_changed(mem, idx, n);
 	mem->free -= n;
 	mem->live++;
+	mem->refs++;
 	mem->stats.allocs++;
+	if (got < want)
+		mem->stats.degraded++;
 	mem->stats.peak = max(mem->stats.peak, mem->pages - mem->free);
-	if (u)
-		u->live++;
 	spin_unlock_irqrestore(&mem->lock, flags);
 
 	page = idx - mem->off;
@@ -1247,6 +1333,9 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	*dma_handle = pool_dma(mem, dev, page << PAGE_SHIFT);
 	memset(ret, 0, n << PAGE_SHIFT);
 	trace_dma_coherent_alloc(dev, mem->name, size, n, *dma_handle);
+	if (got < want)
+		trace_dma_coherent_alloc_degraded(dev, mem->name, size,
+						  *dma_handle, want, got);
 	return ret;
 }
 
@@ -1254,6 +1343,25 @@ static bool pool_owns(const struct dma_coherent_mem *mem, const void *vaddr)
 {
 	return vaddr >= mem->virt_base &&
 	       (unsigned long)(vaddr - mem->virt_base) >> PAGE_SHIFT < mem->pages;
+}
+
+/*
+ * The registry of pools.  Frees and mmaps find the pool of a CPU address
+ * here under rcu_read_lock(); pools join and leave it under the mutex,
+ * which also serialises their debugfs directories.
+ */
+static LIST_HEAD(dma_coherent_pools);
+static DEFINE_MUTEX(dma_coherent_pools_lock);
+
+/* The pool holding @vaddr, or NULL.  Caller holds rcu_read_lock(). */
+static struct dma_coherent_mem *pool_lookup(const void *vaddr)
+{
+	struct dma_coherent_mem *mem;
+
+	list_for_each_entry_rcu(mem, &dma_coherent_pools, node)
+		if (pool_owns(mem, vaddr))
+			return mem;
+	return NULL;
 }
 
 static void pool_report(struct dma_coherent_mem *mem, struct device *dev,
@@ -1271,15 +1379,37 @@ static void pool_report(struct dma_coherent_mem *mem, struct device *dev,
 				    mem->name, &dma, order, what);
 }
 
-/* Release a buffer of @mem, which owns @vaddr; misuse changes nothing. */
+/*
+ * End (bitmap index) of the live buffer that starts at @idx: the next
+ * start bit or free page, looking no further than @limit.
+ */
+static unsigned long pool_buffer_end(const struct dma_coherent_mem *mem,
+				     unsigned long idx, unsigned long limit)
+{
+	unsigned long end;
+
+	/* Mostly the buffer ends in its first word: no search. */
+	end = (mem->start[BIT_WORD(idx)] | ~mem->used[BIT_WORD(idx)]) >>
+	      (idx % BITS_PER_LONG) >> 1;
+	if (end)
+		return min(idx + 1 + __ffs(end), limit);
+	return min(find_next_bit(mem->start, limit, idx + 1),
+		   find_next_zero_bit(mem->used, limit, idx + 1));
+}
+
+/*
+ * Release a buffer of @mem, which holds @vaddr; misuse changes nothing.
+ * Caller holds rcu_read_lock(): the last reference of a released pool
+ * may go here, and the pool is then unmapped from a work item.
+ */
 static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 		      int order, void *vaddr)
 {
 	unsigned long offset = vaddr - mem->virt_base;
 	unsigned long idx = (offset >> PAGE_SHIFT) + mem->off;
-	unsigned long limit = mem->nbits, end, n = 0, flags;
-	struct dma_coherent_user *u;
+	unsigned long limit = mem->nbits, n = 0, flags;
 	const char *what = NULL;
+	bool last;
 
 	/*
 	 * Large pools: start fetching what the free reads while the lock is
@@ -1304,15 +1434,7 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 		/* Look one page past what @order allows, no further. */
 		if (limit - idx > (1UL << order) + 1)
 			limit = idx + (1UL << order) + 1;
-		/* Mostly the buffer ends in its first word: no search. */
-		end = (mem->start[BIT_WORD(idx)] | ~mem->used[BIT_WORD(idx)]) >>
-		      (idx % BITS_PER_LONG) >> 1;
-		if (end)
-			end = min(idx + 1 + __ffs(end), limit);
-		else
-			end = min(find_next_bit(mem->start, limit, idx + 1),
-				  find_next_zero_bit(mem->used, limit, idx + 1));
-		n = end - idx;
+		n = pool_buffer_end(mem, idx, limit) - idx;
 		if (order_base_2(n) != order)
 			what = "order does not match the buffer";
 	}
@@ -1328,41 +1450,58 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 	mem->free += n;
 	mem->live--;
 	mem->stats.frees++;
-	u = dev ? pool_user(mem, dev) : NULL;
-	if (u)
-		u->live--;
+	last = !--mem->refs;
 	spin_unlock_irqrestore(&mem->lock, flags);
 	trace_dma_coherent_free(dev, mem->name, n, pool_dma(mem, dev, offset));
+	if (last)
+		schedule_work(&mem->destroy_work);
 }
 
+/*
+ * Map pages of the one live buffer that holds @vaddr: @size bytes from
+ * @vaddr, of which the vma takes vm_pgoff onwards.  Anything that would
+ * reach a free page or another buffer is refused with -ENXIO.
+ */
 static int pool_mmap(struct dma_coherent_mem *mem, struct vm_area_struct *vma,
 		     void *vaddr, size_t size, int *ret)
 {
 	unsigned long offset = vaddr - mem->virt_base;
-	unsigned long first = offset >> PAGE_SHIFT;
-	unsigned long pgoff = vma->vm_pgoff, count, user_count, idx, flags;
-	bool live;
+	unsigned long first = offset >> PAGE_SHIFT, idx = mem->off + first;
+	unsigned long pgoff = vma->vm_pgoff, count, user_count, s, flags;
+	bool ok = false;
 
 	*ret = -ENXIO;
 	if (size > ((size_t)mem->pages << PAGE_SHIFT) - offset)
-		return 1;
+		goto refuse;
 	count = PAGE_ALIGN(size) >> PAGE_SHIFT;
 	user_count = vma_pages(vma);
 	if (pgoff >= count || user_count > count - pgoff)
-		return 1;
+		goto refuse;
 
-	/* Only pages of live buffers are ever mapped to user space. */
-	idx = mem->off + first + pgoff;
 	spin_lock_irqsave(&mem->lock, flags);
-	live = find_next_zero_bit(mem->used, idx + user_count, idx) == idx + user_count;
-	spin_unlock_irqrestore(&mem->lock, flags);
-	if (!live) {
-		pr_warn_ratelimited("pool %s: mmap of pages that are not allocated refused\n",
-				    mem->name);
-		return 1;
+	if (test_bit(idx, mem->used)) {
+		/* The buffer's first page: @idx itself, or the start bit below. */
+		s = idx;
+		if (!test_bit(idx, mem->start)) {
+			s = find_last_bit(mem->start, idx);
+			if (s >= idx || find_next_zero_bit(mem->used, idx, s) < idx)
+				s = ULONG_MAX;
+		}
+		ok = s != ULONG_MAX &&
+		     pool_buffer_end(mem, s, mem->nbits) - idx >= pgoff + user_count;
 	}
+	if (!ok)
+		mem->stats.misuse++;
+	spin_unlock_irqrestore(&mem->lock, flags);
+	if (!ok)
+		goto refuse;
 	*ret = remap_pfn_range(vma, vma->vm_start, mem->pfn_base + first + pgoff,
 			       user_count << PAGE_SHIFT, vma->vm_page_prot);
+	return 1;
+
+refuse:
+	pr_warn_ratelimited("pool %s: mmap of %zu bytes at page %lu (+%lu) is not within one live buffer; refused\n",
+			    mem->name, size, first, pgoff);
 	return 1;
 }
 
@@ -1379,8 +1518,8 @@ static bool range_wraps(u64 start, u64 len, u64 max)
  * under the pool's lock; the slow ones (maxchunk, free_extents, bitmap,
  * starts) from a snapshot of the bitmap taken under it.
  */
+/* Under dma_coherent_pools_lock; made by the first pool to get a directory. */
 static struct dentry *dma_coherent_debugfs_root;
-static DEFINE_MUTEX(dma_coherent_debugfs_lock);
 
 /* Copy one of the pool's bitmaps, pool pages only, for the slow readers. */
 static unsigned long *pool_snapshot(struct dma_coherent_mem *mem, bool starts)
@@ -1435,13 +1574,14 @@ static void pool_extents(struct dma_coherent_mem *mem, unsigned long *used,
 enum pool_attr_id {
 	PA_BASE, PA_DMA_BASE, PA_SIZE, PA_COUNT, PA_USED, PA_PEAK, PA_MAXCHUNK,
 	PA_FREE_EXTENTS, PA_LIVE, PA_ALLOCS, PA_FREES, PA_FAILURES,
-	PA_FALLBACKS, PA_MISUSE, PA_DEVICES, PA_BITMAP, PA_STARTS, PA_NR
+	PA_FALLBACKS, PA_MISUSE, PA_DEGRADED, PA_DEVICES, PA_BITMAP, PA_STARTS,
+	PA_NR
 };
 
 static const char * const pool_attr_names[PA_NR] = {
 	"base", "dma_base", "size", "count", "used", "peak", "maxchunk",
 	"free_extents", "live", "allocs", "frees", "failures", "fallbacks",
-	"misuse", "devices", "bitmap", "starts",
+	"misuse", "degraded", "devices", "bitmap", "starts",
 };
 
 /* What a debugfs file of a pool shows: the pool and which value. */
@@ -1531,10 +1671,12 @@ static int __pool_attr_show(struct seq_file *m)
 	case PA_MISUSE:
 		val = mem->stats.misuse;
 		break;
+	case PA_DEGRADED:
+		val = mem->stats.degraded;
+		break;
 	default:	/* PA_DEVICES */
 		list_for_each_entry(u, &mem->users, node)
-			seq_printf(m, "%s%s\n", dev_name(u->dev),
-				   u->release_pending ? " (released, buffers live)" : "");
+			seq_printf(m, "%s\n", dev_name(u->dev) ?: "(unnamed)");
 		spin_unlock_irqrestore(&mem->lock, flags);
 		return 0;
 	}
@@ -1605,27 +1747,40 @@ static const struct file_operations pool_attr_fops = {
 	.release	= single_release,
 };
 
+/*
+ * Give @mem its directory, once debugfs is up: pools made before it (the
+ * global pool, at core_initcall) get theirs from dma_coherent_debugfs_init().
+ * Caller holds dma_coherent_pools_lock.
+ */
 static void pool_debugfs_add(struct dma_coherent_mem *mem)
 {
-	struct dentry *dir, *old;
+	struct dentry *dir, *old, *root;
 	struct pool_attr *attrs;
 	char name[64];
 	int i;
 
+	lockdep_assert_held(&dma_coherent_pools_lock);
+	if (mem->debugfs || !debugfs_initialized())
+		return;
+	if (!dma_coherent_debugfs_root) {
+		root = debugfs_create_dir("dma-coherent", NULL);
+		if (IS_ERR(root))
+			return;
+		dma_coherent_debugfs_root = root;
+	}
 	attrs = kcalloc(PA_NR, sizeof(*attrs), GFP_KERNEL);
 	if (!attrs)
 		return;
-	mutex_lock(&dma_coherent_debugfs_lock);
-	if (!dma_coherent_debugfs_root)
-		dma_coherent_debugfs_root = debugfs_create_dir("dma-coherent", NULL);
 	strscpy(name, mem->name, sizeof(name));
 	for (i = 1; (old = debugfs_lookup(name, dma_coherent_debugfs_root)); i++) {
 		dput(old);
 		snprintf(name, sizeof(name), "%s-%d", mem->name, i);
 	}
 	dir = debugfs_create_dir(name, dma_coherent_debugfs_root);
-	mutex_unlock(&dma_coherent_debugfs_lock);
-
+	if (IS_ERR(dir)) {
+		kfree(attrs);
+		return;
+	}
 	mem->debugfs = dir;
 	mem->debugfs_attrs = attrs;
 	for (i = 0; i < PA_NR; i++) {
@@ -1642,13 +1797,33 @@ static void pool_debugfs_remove(struct dma_coherent_mem *mem)
 	debugfs_remove_recursive(mem->debugfs);
 	kfree(mem->debugfs_attrs);
 }
+
+static int __init dma_coherent_debugfs_init(void)
+{
+	struct dma_coherent_mem *mem;
+
+	mutex_lock(&dma_coherent_pools_lock);
+	list_for_each_entry(mem, &dma_coherent_pools, node)
+		pool_debugfs_add(mem);
+	mutex_unlock(&dma_coherent_pools_lock);
+	return 0;
+}
+late_initcall(dma_coherent_debugfs_init);
 #else
 static inline void pool_debugfs_add(struct dma_coherent_mem *mem) { }
 static inline void pool_debugfs_remove(struct dma_coherent_mem *mem) { }
 #endif /* CONFIG_DEBUG_FS */
 
+/*
+ * Take @mem out of the registry and free it, once no lookup can see it.
+ * Its reference count is zero: no device is attached, no buffer is live.
+ */
 static void pool_destroy(struct dma_coherent_mem *mem)
 {
+	mutex_lock(&dma_coherent_pools_lock);
+	list_del_rcu(&mem->node);
+	mutex_unlock(&dma_coherent_pools_lock);
+	synchronize_rcu();
 	pool_debugfs_remove(mem);
 	memunmap(mem->virt_base);
 	kvfree(mem->used);
@@ -1656,6 +1831,11 @@ static void pool_destroy(struct dma_coherent_mem *mem)
 	kvfree(mem->index);
 	kfree(mem->name);
 	kfree(mem);
+}
+
+static void pool_destroy_work(struct work_struct *work)
+{
+	pool_destroy(container_of(work, struct dma_coherent_mem, destroy_work));
 }
 
 /*
@@ -1758,10 +1938,15 @@ static void pool_index_init(struct dma_coherent_mem *mem, const size_t at[4])
 		cls_update(mem, s);
 }
 
+/*
+ * Make a pool of the whole pages in [@phys_addr, @phys_addr + @size) and
+ * list it in the registry.  @refs: its initial reference count (1 for
+ * pools that live as long as the kernel, else 0 until a device attaches).
+ */
 static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 					    dma_addr_t device_addr, size_t size,
 					    bool use_dma_pfn_offset,
-					    const char *name)
+					    const char *name, unsigned long refs)
 {
 	struct dma_coherent_mem *mem;
 	unsigned long head, pages, nwords;
@@ -1809,6 +1994,7 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	mem->off = align_pfn & (WORD_PAGES - 1);
 	mem->nbits = mem->off + pages;
 	mem->abs0 = align_pfn - mem->off;
+	mem->base_order = align_pfn ? __ffs64(align_pfn) : BITS_PER_LONG;
 	nwords = BITS_TO_LONGS(mem->nbits);
 	mem->nwords = nwords;
 	mem->classes = nwords > CLASS_INDEX_WORDS;
@@ -1835,14 +2021,20 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	mem->pages = pages;
 	mem->free = pages;
 	mem->use_dev_dma_pfn_offset = use_dma_pfn_offset;
+	mem->refs = refs;
 	INIT_LIST_HEAD(&mem->users);
 	spin_lock_init(&mem->lock);
+	INIT_WORK(&mem->destroy_work, pool_destroy_work);
 
 	/* Pages of the first and last word outside the pool: never free. */
 	bits_assign(mem->used, 0, mem->off, true);
 	bits_assign(mem->used, mem->nbits, nwords * WORD_PAGES - mem->nbits, true);
 	pool_index_init(mem, at);
+
+	mutex_lock(&dma_coherent_pools_lock);
+	list_add_tail_rcu(&mem->node, &dma_coherent_pools);
 	pool_debugfs_add(mem);
+	mutex_unlock(&dma_coherent_pools_lock);
 	return mem;
 
 err_nomem:
@@ -1854,98 +2046,6 @@ err_free:
 	kvfree(mem->index);
 	kfree(mem);
 	return ERR_PTR(ret);
-}
-
-/*
- * Attach @dev to @mem.  With @chain, a device that already has pools gets
- * @mem as its last one; otherwise it must have none.
- */
-static int pool_attach(struct device *dev, struct dma_coherent_mem *mem,
-		       bool chain)
-{
-	struct dma_coherent_mem *last, *next;
-	struct dma_coherent_user *u, *lu;
-	unsigned long flags;
-	int ret = 0;
-
-	if (!dev)
-		return -ENODEV;
-	if (dev->dma_mem && !chain)
-		return -EBUSY;
-
-	/* Attached already: fine only if it was released with live buffers. */
-	spin_lock_irqsave(&mem->lock, flags);
-	u = pool_user(mem, dev);
-	if (u) {
-		ret = u->release_pending ? 0 : -EBUSY;
-		u->release_pending = false;
-	}
-	spin_unlock_irqrestore(&mem->lock, flags);
-	if (u)
-		return ret;
-
-	u = kzalloc(sizeof(*u), GFP_KERNEL);
-	if (!u)
-		return -ENOMEM;
-	u->dev = dev;
-
-	/* Append @mem to the device's chain of pools. */
-	for (last = dev->dma_mem; last; last = next) {
-		spin_lock_irqsave(&last->lock, flags);
-		lu = pool_user(last, dev);
-		next = lu ? lu->next : NULL;
-		if (lu && !next)
-			lu->next = mem;
-		spin_unlock_irqrestore(&last->lock, flags);
-	}
-	spin_lock_irqsave(&mem->lock, flags);
-	list_add_tail(&u->node, &mem->users);
-	spin_unlock_irqrestore(&mem->lock, flags);
-	if (!dev->dma_mem)
-		dev->dma_mem = mem;
-	return 0;
-}
-
-/*
- * Detach @dev from @mem unless buffers allocated through it are live.
- * Returns true when detached.
- */
-static bool pool_detach(struct device *dev, struct dma_coherent_mem *mem)
-{
-	struct dma_coherent_user *u, *pu;
-	struct dma_coherent_mem *p, *next;
-	unsigned long flags;
-	long live;
-
-	spin_lock_irqsave(&mem->lock, flags);
-	u = pool_user(mem, dev);
-	live = u ? u->live : 0;
-	if (u && live > 0)
-		u->release_pending = true;
-	else if (u)
-		list_del(&u->node);
-	spin_unlock_irqrestore(&mem->lock, flags);
-	if (!u)
-		return true;
-	if (live > 0) {
-		dev_warn(dev, "coherent pool %s: %ld buffers still allocated, keeping it attached\n",
-			 mem->name, live);
-		return false;
-	}
-
-	/* Unlink @mem from the device's chain of pools. */
-	if (dev->dma_mem == mem)
-		dev->dma_mem = u->next;
-	for (p = dev->dma_mem; p; p = next) {
-		spin_lock_irqsave(&p->lock, flags);
-		pu = pool_user(p, dev);
-		next = pu ? pu->next : NULL;
-		if (next == mem)
-			pu->next = u->next;
-		spin_unlock_irqrestore(&p->lock, flags);
-	}
-	kfree(u);
-	return true;
 }
 
 static struct dma_coherent_mem *pool_next(struct dma_coherent_mem *mem,
@@ -1962,9 +2062,119 @@ static struct dma_coherent_mem *pool_next(struct dma_coherent_mem *mem,
 	return next;
 }
 
+/*
+ * Attach @dev to @mem.  With @chain, a device that already has pools gets
+ * @mem as its last one; otherwise it must have none.
+ */
+static int pool_attach(struct device *dev, struct dma_coherent_mem *mem,
+		       bool chain)
+{
+	struct dma_coherent_mem *last, *next;
+	struct dma_coherent_user *u, *lu;
+	unsigned long flags;
+
+	if (!dev)
+		return -ENODEV;
+	if (dev->dma_mem && !chain)
+		return -EBUSY;
+
+	/*
+	 * Attached already (a driver probing again without releasing, as
+	 * after -EPROBE_DEFER): nothing to do.  6.12 said -EBUSY, which some
+	 * drivers take as fatal and so could never bind again.
+	 */
+	for (last = dev->dma_mem; last; last = pool_next(last, dev))
+		if (last == mem)
+			return 0;
+
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	u->dev = dev;
+
+	spin_lock_irqsave(&mem->lock, flags);
+	lu = pool_user(mem, dev);
+	if (lu) {
+		/*
+		 * A record whose device is not in its chain: a device that was
+		 * freed without being released, and @dev now has its address.
+		 * Drop the stale record; its reference goes with it.
+		 */
+		list_del(&lu->node);
+		mem->refs--;
+	}
+	list_add_tail(&u->node, &mem->users);
+	mem->refs++;
+	spin_unlock_irqrestore(&mem->lock, flags);
+	if (lu) {
+		dev_warn(dev, "coherent pool %s: dropping the record of a device freed without release\n",
+			 mem->name);
+		kfree(lu);
+	}
+
+	/* Append @mem to the device's chain of pools. */
+	for (last = dev->dma_mem; last; last = next) {
+		spin_lock_irqsave(&last->lock, flags);
+		lu = pool_user(last, dev);
+		next = lu ? lu->next : NULL;
+		if (lu && !next)
+			lu->next = mem;
+		spin_unlock_irqrestore(&last->lock, flags);
+	}
+	if (!dev->dma_mem)
+		dev->dma_mem = mem;
+	return 0;
+}
+
+/*
+ * Detach @dev from @mem, always.  The pool goes if that was its last
+ * reference; with live buffers it stays mapped until they are freed.
+ */
+static void pool_detach(struct device *dev, struct dma_coherent_mem *mem)
+{
+	struct dma_coherent_user *u, *pu;
+	struct dma_coherent_mem *p, *next;
+	unsigned long flags, orphans = 0;
+	bool last = false;
+
+	spin_lock_irqsave(&mem->lock, flags);
+	u = pool_user(mem, dev);
+	if (u) {
+		list_del(&u->node);
+		last = !--mem->refs;
+		if (list_empty(&mem->users))
+			orphans = mem->live;
+	}
+	spin_unlock_irqrestore(&mem->lock, flags);
+	if (!u) {
+		/* A chain that names a pool we are not attached to: drop it. */
+		if (WARN_ON_ONCE(dev->dma_mem == mem))
+			dev->dma_mem = NULL;
+		return;
+	}
+
+	/* Unlink @mem from the device's chain of pools. */
+	if (dev->dma_mem == mem)
+		dev->dma_mem = u->next;
+	for (p = dev->dma_mem; p; p = next) {
+		spin_lock_irqsave(&p->lock, flags);
+		pu = pool_user(p, dev);
+		next = pu ? pu->next : NULL;
+		if (next == mem)
+			pu->next = u->next;
+		spin_unlock_irqrestore(&p->lock, flags);
+	}
+	kfree(u);
+	if (last)
+		pool_destroy(mem);
+	else if (orphans && mem->declared)
+		dev_warn(dev, "coherent pool %s: released with %lu buffers allocated; it stays mapped until they are freed\n",
+			 mem->name, orphans);
+}
+
 /**
  * dma_declare_coherent_memory_flags() - give a device a coherent pool
- * @dev:	device that gets the pool
+ * @dev:	device that gets the pool; it need not have a name yet
  * @phys_addr:	CPU physical address of the memory (it is memremap()ed)
  * @device_addr: DMA address the device uses for @phys_addr
  * @size:	size of the range in bytes
@@ -1972,8 +2182,9 @@ static struct dma_coherent_mem *pool_next(struct dma_coherent_mem *mem,
  *		dma_alloc_coherent() falls back to generic memory
  *
  * Only whole pages inside [@phys_addr, @phys_addr + @size) are handed out;
- * a range that is not page aligned is trimmed with a warning.  This shall
- * only be used from platform code.
+ * a range that is not page aligned is trimmed with a warning.  The pool is
+ * named after @phys_addr ("declared@<hex address>").  This shall only be
+ * used from platform code.
  *
  * Context: process context, may sleep.
  * Return: 0 on success; -EINVAL for an empty, wrapping or unmappable
@@ -1984,6 +2195,7 @@ int dma_declare_coherent_memory_flags(struct device *dev, phys_addr_t phys_addr,
 				      unsigned int flags)
 {
 	struct dma_coherent_mem *mem;
+	char name[32];
 	int ret;
 
 	if (!dev)
@@ -1996,7 +2208,8 @@ int dma_declare_coherent_memory_flags(struct device *dev, phys_addr_t phys_addr,
 		dev_err(dev, "unknown coherent pool flags %#x\n", flags);
 		return -EINVAL;
 	}
-	mem = pool_create(phys_addr, device_addr, size, false, dev_name(dev));
+	snprintf(name, sizeof(name), "declared@%llx", (u64)phys_addr);
+	mem = pool_create(phys_addr, device_addr, size, false, name, 0);
 	if (IS_ERR(mem))
 		return PTR_ERR(mem);
 	mem->declared = true;
@@ -2031,38 +2244,22 @@ int dma_declare_coherent_memory(struct device *dev, phys_addr_t phys_addr,
  * dma_release_coherent_memory() - take a device's coherent pools away
  * @dev:	device whose pools are released
  *
- * Pools made by dma_declare_coherent_memory() are unmapped and freed;
- * device-tree pools are only detached.  A pool that still has live
- * buffers is kept, with a warning giving their number, so that they stay
- * valid and can be freed; call this again after freeing them.
+ * Detaches @dev from all its pools; afterwards it has none.  A pool made
+ * by dma_declare_coherent_memory() is unmapped and freed with its last
+ * reference: now if no buffer is live, else when the last one is freed
+ * (with dma_free_coherent() through any device; a warning says how many
+ * are left).  Device-tree pools stay for the next device.
  *
  * Context: process context, may sleep.
  */
 void dma_release_coherent_memory(struct device *dev)
 {
-	struct dma_coherent_mem *mem, *next;
-	unsigned long flags, live, used;
+	struct dma_coherent_mem *mem;
 
 	if (!dev)
 		return;
-	for (mem = dev->dma_mem; mem; mem = next) {
-		next = pool_next(mem, dev);
-		if (!mem->declared) {
-			pool_detach(dev, mem);
-			continue;
-		}
-		spin_lock_irqsave(&mem->lock, flags);
-		live = mem->live;
-		used = mem->pages - mem->free;
-		spin_unlock_irqrestore(&mem->lock, flags);
-		if (live) {
-			dev_warn(dev, "coherent pool %s: %lu pages in %lu buffers still allocated, not released\n",
-				 mem->name, used, live);
-			continue;
-		}
-		if (pool_detach(dev, mem))
-			pool_destroy(mem);
-	}
+	while ((mem = dev->dma_mem))
+		pool_detach(dev, mem);
 }
 
 /**
@@ -2135,29 +2332,30 @@ int dma_alloc_from_dev_coherent(struct device *dev, ssize_t size,
 }
 
 /**
- * dma_release_from_dev_coherent() - free memory to a device's pools
- * @dev:	device from which the memory was allocated
+ * dma_release_from_dev_coherent() - free memory to the pool that holds it
+ * @dev:	device freeing the memory (for messages; any device will do)
  * @order:	get_order() of the buffer's size
  * @vaddr:	CPU address of the buffer
  *
- * A pointer inside a pool that is not the start of a live buffer of
- * @order is reported and ignored.
+ * The pool is found by address, so a buffer can be freed after its
+ * device was released, or through another device of a shared pool.  A
+ * pointer inside a pool that is not the start of a live buffer of @order
+ * is reported and ignored.
  *
  * Context: any context.
- * Return: 1 if @vaddr lies in one of the device's pools (the caller is
- * done), 0 if the caller should free it as generic memory.
+ * Return: 1 if @vaddr lies in a pool (the caller is done), 0 if the
+ * caller should free it as generic memory.
  */
 int dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr)
 {
 	struct dma_coherent_mem *mem;
 
-	for (mem = dev ? dev->dma_mem : NULL; mem; mem = pool_next(mem, dev)) {
-		if (pool_owns(mem, vaddr)) {
-			pool_free(dev, mem, order, vaddr);
-			return 1;
-		}
-	}
-	return 0;
+	rcu_read_lock();
+	mem = pool_lookup(vaddr);
+	if (mem)
+		pool_free(dev, mem, order, vaddr);
+	rcu_read_unlock();
+	return mem != NULL;
 }
 
 /**
@@ -2166,22 +2364,25 @@ int dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr)
  * @vma:	vm_area for the userspace memory
  * @vaddr:	CPU address returned by dma_alloc_from_dev_coherent()
  * @size:	size of the buffer
- * @ret:	result from remap_pfn_range(), or -ENXIO when the range is
- *		outside the pool or not allocated
+ * @ret:	result from remap_pfn_range(), or -ENXIO when the range is not
+ *		within one live buffer
  *
  * Context: process context.
- * Return: 1 if @vaddr belongs to one of the device's pools and the caller
- * should return *@ret, 0 if it should map generic memory.
+ * Return: 1 if @vaddr lies in a pool and the caller should return *@ret,
+ * 0 if it should map generic memory.
  */
 int dma_mmap_from_dev_coherent(struct device *dev, struct vm_area_struct *vma,
 			       void *vaddr, size_t size, int *ret)
 {
 	struct dma_coherent_mem *mem;
 
-	for (mem = dev ? dev->dma_mem : NULL; mem; mem = pool_next(mem, dev))
-		if (pool_owns(mem, vaddr))
-			return pool_mmap(mem, vma, vaddr, size, ret);
-	return 0;
+	/* The pool cannot go: @vaddr is a live buffer, or we only refuse. */
+	rcu_read_lock();
+	mem = pool_lookup(vaddr);
+	rcu_read_unlock();
+	if (!mem)
+		return 0;
+	return pool_mmap(mem, vma, vaddr, size, ret);
 }
 
 #ifdef CONFIG_DMA_GLOBAL_POOL
@@ -2222,6 +2423,7 @@ int dma_release_from_global_coherent(int order, void *vaddr)
 
 	if (!mem || !pool_owns(mem, vaddr))
 		return 0;
+	/* The global pool holds a reference for good: no RCU needed. */
 	pool_free(NULL, mem, order, vaddr);
 	return 1;
 }
@@ -2258,7 +2460,7 @@ int dma_init_global_coherent(phys_addr_t phys_addr, size_t size)
 {
 	struct dma_coherent_mem *mem;
 
-	mem = pool_create(phys_addr, phys_addr, size, true, "global");
+	mem = pool_create(phys_addr, phys_addr, size, true, "global", 1);
 	if (IS_ERR(mem))
 		return PTR_ERR(mem);
 	dma_coherent_default_memory = mem;
@@ -2288,7 +2490,7 @@ static int rmem_dma_device_init(struct reserved_mem *rmem, struct device *dev)
 	mem = rmem->priv;
 	if (!mem) {
 		mem = pool_create(rmem->base, rmem->base, rmem->size, true,
-				  rmem->name);
+				  rmem->name, 1);
 		if (IS_ERR(mem)) {
 			mutex_unlock(&rmem_dma_lock);
 			return PTR_ERR(mem);

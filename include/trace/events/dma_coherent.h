@@ -63,6 +63,34 @@ TRACE_EVENT(dma_coherent_free,
 		  __entry->dma_addr)
 );
 
+TRACE_EVENT(dma_coherent_alloc_degraded,
+	TP_PROTO(struct device *dev, const char *pool, size_t size,
+		 dma_addr_t dma_addr, unsigned int want, unsigned int got),
+	TP_ARGS(dev, pool, size, dma_addr, want, got),
+
+	TP_STRUCT__entry(
+		__string(device, dev ? dev_name(dev) : "-")
+		__string(pool, pool)
+		__field(size_t, size)
+		__field(u64, dma_addr)
+		__field(unsigned int, want)
+		__field(unsigned int, got)
+	),
+
+	TP_fast_assign(
+		__assign_str(device);
+		__assign_str(pool);
+		__entry->size = size;
+		__entry->dma_addr = dma_addr;
+		__entry->want = want;
+		__entry->got = got;
+	),
+
+	TP_printk("%s pool=%s size=%zu dma_addr=%llx align_order=%u wanted=%u",
+		  __get_str(device), __get_str(pool), __entry->size,
+		  __entry->dma_addr, __entry->got, __entry->want)
+);
+
 TRACE_EVENT(dma_coherent_alloc_fail,
 	TP_PROTO(struct device *dev, const char *pool, size_t size,
 		 unsigned long free_pages, unsigned long largest),

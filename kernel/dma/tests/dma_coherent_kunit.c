@@ -1496,6 +1496,110 @@ static void frames_pack_like_cma(struct kunit *test)
 }
 
 /*
+ * Carve-outs sized for a known set of buffers (mtk_vpu: 4 MiB then 1 MiB
+ * in 5 MiB; npcm-video: 5 MiB in 5 MiB; the Dreamcast BBA: 7168 and 10256
+ * bytes in 32 KiB).  All fit, in either order; 6.12 rounded 5 MiB to
+ * 8 MiB and failed the reverse order of mtk_vpu.
+ */
+static void exact_sum(struct kunit *test)
+{
+	static const struct { size_t pool, a, b; } cases[] = {
+		{ 5 * SZ_1M, 4 * SZ_1M, SZ_1M },
+		{ 5 * SZ_1M, SZ_1M, 4 * SZ_1M },
+		{ 5 * SZ_1M, 5 * SZ_1M, 0 },
+		{ SZ_32K, 7168, 10256 },
+	};
+	struct pool_ctx ctx;
+	dma_addr_t ha, hb;
+	void *a, *b;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (cases[i].pool < 16 * PAGE_SIZE && PAGE_SIZE > SZ_4K)
+			continue;
+		declare_pool(test, &ctx, 0, cases[i].pool);
+		a = dma_alloc_coherent(ctx.dev, cases[i].a, &ha, GFP_KERNEL | __GFP_NOWARN);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, a, "case %d: %zu bytes in %zu", i,
+					  cases[i].a, cases[i].pool);
+		b = NULL;
+		if (a && cases[i].b) {
+			b = dma_alloc_coherent(ctx.dev, cases[i].b, &hb, GFP_KERNEL | __GFP_NOWARN);
+			KUNIT_EXPECT_NOT_NULL_MSG(test, b, "case %d: %zu bytes after %zu in %zu",
+						  i, cases[i].b, cases[i].a, cases[i].pool);
+			if (b)
+				KUNIT_EXPECT_FALSE(test, overlaps(ha, cases[i].a, hb, cases[i].b));
+		}
+		if (b)
+			dma_free_coherent(ctx.dev, cases[i].b, b, hb);
+		if (a)
+			dma_free_coherent(ctx.dev, cases[i].a, a, ha);
+		dma_release_coherent_memory(ctx.dev);
+	}
+}
+
+/*
+ * s5p-mfc and logicvc rely on the first buffer of a fresh, aligned pool
+ * sitting at its base, and on a freed buffer's place being taken again
+ * (s5p-mfc's right bank records the address of a 128 KiB probe buffer).
+ */
+static void first_fit_base(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	dma_addr_t h, h2, hfw;
+	void *b, *fw;
+
+	declare_pool(test, &ctx, 0, SZ_8M);
+	b = dma_alloc_coherent(ctx.dev, SZ_128K, &h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, h, ctx.dma);
+	dma_free_coherent(ctx.dev, SZ_128K, b, h);
+	b = dma_alloc_coherent(ctx.dev, SZ_128K, &h2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, h2, h);
+	dma_free_coherent(ctx.dev, SZ_128K, b, h2);
+
+	/* Firmware first, then buffers: all above the firmware. */
+	fw = dma_alloc_coherent(ctx.dev, SZ_1M + SZ_512K, &hfw, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fw);
+	KUNIT_EXPECT_EQ(test, hfw, ctx.dma);
+	b = dma_alloc_coherent(ctx.dev, 3 * PAGE_SIZE, &h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_GE(test, h, hfw + SZ_1M + SZ_512K);
+	dma_free_coherent(ctx.dev, 3 * PAGE_SIZE, b, h);
+	dma_free_coherent(ctx.dev, SZ_1M + SZ_512K, fw, hfw);
+}
+
+/*
+ * SOF, mediatek AFE, qcom_scm, arcpgu and others attach in probe and never
+ * release: probing again (-EPROBE_DEFER, unbind/bind) attaches again.  6.12
+ * said -EBUSY there, and those drivers could not bind again.
+ */
+static void dt_rebind_without_release(struct kunit *test)
+{
+	struct device_node *np;
+	struct device *dev;
+	dma_addr_t h;
+	void *b;
+
+	np = of_find_compatible_node(NULL, NULL, DT_COMPATIBLE);
+	if (!np)
+		kunit_skip(test, "needs a \"%s\" node", DT_COMPATIBLE);
+	dev = new_device(test, "dma-coherent-kunit-rebind");
+	device_set_node(dev, of_fwnode_handle(np));
+	of_node_put(np);
+	KUNIT_ASSERT_EQ(test, of_reserved_mem_device_init(dev), 0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, rmem_release_action, dev));
+	KUNIT_EXPECT_EQ_MSG(test, of_reserved_mem_device_init(dev), 0,
+			    "second probe without a release");
+	b = dma_alloc_coherent(dev, PAGE_SIZE, &h, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	if (b)
+		dma_free_coherent(dev, PAGE_SIZE, b, h);
+	of_reserved_mem_device_release(dev);
+	KUNIT_EXPECT_NULL(test, dev->dma_mem);
+}
+
+/*
  * A buffer belongs to the pool that holds it, not to the device that
  * asked: freed through another device (shared-dma-pool users, or a device
  * with no pool at all), it goes back to its pool.  6.12 returned 0 from
@@ -1732,6 +1836,9 @@ static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(declare_before_name),
 	KUNIT_CASE(exact_carveout),
 	KUNIT_CASE(frames_pack_like_cma),
+	KUNIT_CASE(exact_sum),
+	KUNIT_CASE(first_fit_base),
+	KUNIT_CASE(dt_rebind_without_release),
 	KUNIT_CASE(free_through_other_device),
 	KUNIT_CASE(dt_shared_cross_free),
 	KUNIT_CASE(dt_released_device_freed),

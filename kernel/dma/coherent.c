@@ -633,8 +633,8 @@ static long pool_scan(const struct dma_coherent_mem *mem, unsigned long n,
 	}
 	/* A run to the end of the bitmap (the pool ends on a word). */
 	e = mem->nwords * WORD_PAGES;
-	for (k = hi; n > WORD_PAGES && run != ULONG_MAX && e - run >= n &&
-		     k >= (int)lo; k--) {
+	for (k = hi; n > WORD_PAGES && run != ULONG_MAX && e - run >= n && k >= (int)lo;
+	     k--) {
 		if (best >= 0 && k <= (int)*got)
 			break;
 		p = round_up(a + run, 1UL << k) - a;
@@ -2355,7 +2355,7 @@ int dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr)
 	if (mem)
 		pool_free(dev, mem, order, vaddr);
 	rcu_read_unlock();
-	return mem != NULL;
+	return !!mem;
 }
 
 /**

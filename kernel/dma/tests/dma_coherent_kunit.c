@@ -1207,7 +1207,8 @@ static void dt_release_with_live_buffers(struct kunit *test)
 	fill(b2, 3 * PAGE_SIZE, 0x4f);
 	KUNIT_EXPECT_TRUE(test, intact(b, 3 * PAGE_SIZE, 0x4e));
 
-	KUNIT_EXPECT_EQ_MSG(test, 1, dma_release_from_dev_coherent(dev, get_order(3 * PAGE_SIZE), b),
+	KUNIT_EXPECT_EQ_MSG(test, 1,
+			    dma_release_from_dev_coherent(dev, get_order(3 * PAGE_SIZE), b),
 			    "a released device's buffer was not taken back by its pool");
 	dma_free_coherent(dev2, 3 * PAGE_SIZE, b2, h2);
 }
@@ -1773,8 +1774,8 @@ static void mmap_one_buffer(struct kunit *test)
 	mmap_write_lock(current->mm);
 	vma = find_vma(current->mm, addr);
 	KUNIT_ASSERT_NOT_NULL(test, vma);
-	KUNIT_EXPECT_EQ(test, 1, dma_mmap_from_dev_coherent(ctx.dev, vma, x,
-								8 * PAGE_SIZE, &ret));
+	KUNIT_EXPECT_EQ(test, 1,
+			dma_mmap_from_dev_coherent(ctx.dev, vma, x, 8 * PAGE_SIZE, &ret));
 	KUNIT_EXPECT_EQ_MSG(test, ret, -ENXIO, "8 pages from a 6-page buffer were mapped");
 	mmap_write_unlock(current->mm);
 
@@ -1784,8 +1785,8 @@ static void mmap_one_buffer(struct kunit *test)
 	mmap_write_lock(current->mm);
 	vma = find_vma(current->mm, addr);
 	KUNIT_ASSERT_NOT_NULL(test, vma);
-	KUNIT_EXPECT_EQ(test, 1, dma_mmap_from_dev_coherent(ctx.dev, vma, x,
-								6 * PAGE_SIZE, &ret));
+	KUNIT_EXPECT_EQ(test, 1,
+			dma_mmap_from_dev_coherent(ctx.dev, vma, x, 6 * PAGE_SIZE, &ret));
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	mmap_write_unlock(current->mm);
 
@@ -1797,8 +1798,8 @@ static void mmap_one_buffer(struct kunit *test)
 	vma = find_vma(current->mm, addr);
 	KUNIT_ASSERT_NOT_NULL(test, vma);
 	ret = 0;
-	KUNIT_EXPECT_EQ(test, 1, dma_mmap_from_dev_coherent(ctx.dev, vma, y,
-								6 * PAGE_SIZE, &ret));
+	KUNIT_EXPECT_EQ(test, 1,
+			dma_mmap_from_dev_coherent(ctx.dev, vma, y, 6 * PAGE_SIZE, &ret));
 	KUNIT_EXPECT_EQ(test, ret, -ENXIO);
 	mmap_write_unlock(current->mm);
 

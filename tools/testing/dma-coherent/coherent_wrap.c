@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Compile kernel/dma/coherent.c unchanged against the shims in linux/,
- * with the device-tree and global pools, and give tests a view of it.
- * Build with -DCOHERENT_C='"file.c"' to test another copy of the file.
+ * with the device-tree and global pools and debugfs, and give tests a
+ * view of it.  Build with -DCOHERENT_C='"file.c"' to test another copy of
+ * the file.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 void *shim_memset(void *p, int c, size_t n);
 
 /* Zeroing of huge buffers in a sparse arena must not touch every page. */
 #define memset(p, c, n)	shim_memset(p, c, n)
+/*
+ * The kernel's snprintf(): its u64 is unsigned long long, where tools'
+ * is uint64_t, so libc's format check would flag correct kernel code.
+ */
+#define snprintf	shim_snprintf
 
 #define CONFIG_DMA_GLOBAL_POOL 1
 #define CONFIG_OF_RESERVED_MEM 1
+#define CONFIG_DEBUG_FS 1
 
 #ifdef COHERENT_C
 #include COHERENT_C
@@ -22,6 +30,7 @@ void *shim_memset(void *p, int c, size_t n);
 #endif
 
 #undef memset
+#undef snprintf
 
 #include "coherent_wrap.h"
 #include "shim.h"
@@ -43,25 +52,53 @@ void dcw_pool_get(struct dma_coherent_mem *mem, struct dcw_pool *p)
 	*p = (struct dcw_pool) {
 		.virt = mem->virt_base, .dma = mem->device_base,
 		.pfn = mem->pfn_base, .pages = mem->pages, .free = mem->free,
-		.live = mem->live, .off = mem->off, .nbits = mem->nbits,
+		.live = mem->live, .refs = mem->refs, .off = mem->off,
+		.nbits = mem->nbits, .base_order = mem->base_order,
 		.declared = mem->declared, .fallback = mem->fallback,
 		.allocs = mem->stats.allocs, .frees = mem->stats.frees,
 		.failures = mem->stats.failures,
 		.fallbacks = mem->stats.fallbacks,
-		.misuse = mem->stats.misuse, .peak = mem->stats.peak,
-		.used = mem->used, .start = mem->start,
+		.misuse = mem->stats.misuse, .degraded = mem->stats.degraded,
+		.peak = mem->stats.peak, .name = mem->name,
+		.debugfs = mem->debugfs, .used = mem->used, .start = mem->start,
 	};
 	spin_unlock_irqrestore(&mem->lock, flags);
 }
 
-bool dcw_user(struct dma_coherent_mem *mem, struct device *dev, long *live,
-	      bool *pending)
+bool dcw_user(struct dma_coherent_mem *mem, struct device *dev)
 {
-	struct dma_coherent_user *u = pool_user(mem, dev);
+	struct dma_coherent_user *u;
+	unsigned long flags;
 
-	*live = u ? u->live : 0;
-	*pending = u ? u->release_pending : false;
+	spin_lock_irqsave(&mem->lock, flags);
+	u = pool_user(mem, dev);
+	spin_unlock_irqrestore(&mem->lock, flags);
 	return u;
+}
+
+int dcw_registry(struct dma_coherent_mem **out, int max)
+{
+	struct dma_coherent_mem *mem;
+	int n = 0;
+
+	mutex_lock(&dma_coherent_pools_lock);
+	list_for_each_entry(mem, &dma_coherent_pools, node) {
+		if (n < max)
+			out[n] = mem;
+		n++;
+	}
+	mutex_unlock(&dma_coherent_pools_lock);
+	return n;
+}
+
+struct dma_coherent_mem *dcw_lookup(const void *vaddr)
+{
+	struct dma_coherent_mem *mem;
+
+	rcu_read_lock();
+	mem = pool_lookup(vaddr);
+	rcu_read_unlock();
+	return mem;
 }
 
 /* Largest naturally aligned request in absolute pages @s..@e - 1, naively. */
@@ -190,13 +227,14 @@ const char *dcw_check(struct dma_coherent_mem *mem)
 	return dcw_check_classes(mem);
 }
 
-long dcw_find(struct dma_coherent_mem *mem, unsigned long n)
+long dcw_find(struct dma_coherent_mem *mem, unsigned long n, unsigned int *got)
 {
-	unsigned int order = order_base_2(n);
+	unsigned int want = min_t(unsigned int, order_base_2(n), CAPPED_ALIGN_ORDER);
 	long idx = -1;
 
+	*got = 0;
 	if (n && n <= mem->pages)
-		idx = pool_search(mem, n, order);
+		idx = pool_search(mem, n, want, got);
 	return idx < 0 ? -1 : idx - (long)mem->off;
 }
 
@@ -221,7 +259,7 @@ bool dcw_rmem_destroy(struct reserved_mem *rmem)
 {
 	struct dma_coherent_mem *mem = rmem->priv;
 
-	if (mem && !list_empty(&mem->users))
+	if (mem && (mem->live || !list_empty(&mem->users)))
 		return false;
 	if (mem)
 		pool_destroy(mem);
@@ -253,4 +291,14 @@ bool dcw_global_destroy(void)
 		pool_destroy(mem);
 	dma_coherent_default_memory = NULL;
 	return true;
+}
+
+int dcw_debugfs_init(void)
+{
+	return dma_coherent_debugfs_init();
+}
+
+struct dentry *dcw_debugfs_root(void)
+{
+	return dma_coherent_debugfs_root;
 }

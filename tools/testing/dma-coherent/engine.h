@@ -23,14 +23,15 @@ u64 dsrc_below(struct dsrc *s, u64 n);
 
 enum {
 	OP_DECLARE, OP_ATTACH, OP_DETACH, OP_ALLOC, OP_FREE, OP_FREE_BAD,
-	OP_MMAP, OP_RELEASE, OP_GALLOC, OP_GFREE, OP_GMMAP, OP_NR
+	OP_MMAP, OP_RELEASE, OP_GALLOC, OP_GFREE, OP_GMMAP, OP_FLUSH,
+	OP_FORGET, OP_DEBUGFS, OP_NR
 };
 
 struct engine_result {
 	unsigned long	ops;		/* operations done */
 	unsigned long	runs;		/* worlds set up and torn down */
 	unsigned long	kinds[OP_NR];	/* operations of each kind */
-	unsigned long	allocs, misuse, no_room;
+	unsigned long	allocs, misuse, no_room, degraded;
 	bool		failed;
 	char		why[2048];	/* what differed, then the last operations */
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "coherent_wrap.h"
 #include "shim.h"
 #include "test.h"
 
@@ -47,6 +48,12 @@ void dct_diag(const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
+}
+
+/* debugfs entries but the "dma-coherent" directory, which stays once made. */
+static unsigned long debugfs_entries(void)
+{
+	return shim_debugfs_entries() - !!dcw_debugfs_root();
 }
 
 static void usage_exit(const char *prog)
@@ -116,6 +123,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	for (t = dct_tests; t->name; t++) {
 		unsigned long checks0 = checks, failures0 = failures;
+		unsigned long entries0 = debugfs_entries();
 		long allocs0 = shim.allocs, maps0 = shim.maps;
 
 		if (!wanted(t->name, argc, argv))
@@ -133,6 +141,14 @@ int main(int argc, char **argv)
 			dct_check(false, __FILE__, __LINE__,
 				  "%s leaks %ld allocations and %ld mappings",
 				  t->name, shim.allocs - allocs0, shim.maps - maps0);
+		if (shim_work_pending())
+			dct_check(false, __FILE__, __LINE__, "%s leaves %lu work items queued",
+				  t->name, shim_flush_work());
+		if (debugfs_entries() != entries0)
+			dct_check(false, __FILE__, __LINE__, "%s leaves %ld debugfs entries",
+				  t->name, (long)(debugfs_entries() - entries0));
+		shim_debugfs_up = false;
+		shim_hook = NULL;
 		if (checks == checks0)
 			dct_check(false, __FILE__, __LINE__, "%s checked nothing", t->name);
 		if (failures == failures0) {

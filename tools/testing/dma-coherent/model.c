@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The reference model: the simplest allocator with the rules of
- * kernel/dma/coherent.c.  An allocation of n pages must succeed iff some
- * n free pages start at an absolute page number that is a multiple of
- * 2^order (order = get_order(size)), or, only for order > 1 MiB's, at a
- * multiple of 1 MiB; natural alignment is preferred.  The model checks
+ * kernel/dma/coherent.c.  A buffer of n pages wants alignment order
+ * want = min(get_order(size), 1 MiB's order) on the absolute page number.
+ * An allocation must succeed at that alignment iff some n free pages
+ * start at a multiple of 2^want.  If none do and the pool's first page is
+ * aligned to less than 2^want, it must succeed at the highest order k <
+ * want at which some n free pages start at a multiple of 2^k, at the
+ * lowest such place ("degraded"); else it must fail.  The model checks
  * the place the allocator chose and records it; it never places anything
  * itself.  It also keeps the bitmaps coherent.c should have, in its
  * documented layout (bit 0 of every word on an absolute address).
@@ -21,6 +24,22 @@ unsigned int mp_order(unsigned long n)
 	while (o < BITS_PER_LONG - 1 && (1UL << o) < n)
 		o++;
 	return o;
+}
+
+unsigned int mp_want(unsigned long n)
+{
+	return min_t(unsigned int, mp_order(n), MODEL_CAP_ORDER);
+}
+
+unsigned int mp_base_order(const struct mpool *p)
+{
+	unsigned int k = 0;
+
+	if (!p->align_pfn)
+		return 64;
+	while (!(p->align_pfn & (1ULL << k)))
+		k++;
+	return k;
 }
 
 static void bit_assign(unsigned long *map, unsigned long i, bool set)
@@ -49,12 +68,11 @@ int mp_init(struct mpool *p, int kind, phys_addr_t phys, dma_addr_t dma,
 	p->owner = calloc(pages, sizeof(*p->owner));
 	p->len = calloc(pages, sizeof(*p->len));
 	p->seed = calloc(pages, sizeof(*p->seed));
-	p->by = calloc(pages, sizeof(*p->by));
 	p->starts = calloc(pages, sizeof(*p->starts));
 	p->slot = calloc(pages, sizeof(*p->slot));
 	p->used = calloc(p->nwords, sizeof(long));
 	p->start = calloc(p->nwords, sizeof(long));
-	if (!p->owner || !p->len || !p->seed || !p->by || !p->starts || !p->slot ||
+	if (!p->owner || !p->len || !p->seed || !p->starts || !p->slot ||
 	    !p->used || !p->start) {
 		mp_exit(p);
 		return -1;
@@ -70,7 +88,6 @@ void mp_exit(struct mpool *p)
 	free(p->owner);
 	free(p->len);
 	free(p->seed);
-	free(p->by);
 	free(p->starts);
 	free(p->slot);
 	free(p->used);
@@ -78,9 +95,9 @@ void mp_exit(struct mpool *p)
 	memset(p, 0, sizeof(*p));
 }
 
-long mp_find(const struct mpool *p, unsigned long n, unsigned int aorder)
+long mp_find(const struct mpool *p, unsigned long n, unsigned int k)
 {
-	u64 step = 1ULL << aorder, pg, i;
+	u64 step = 1ULL << k, pg, i;
 
 	if (!n || n > p->pages)
 		return -1;
@@ -97,39 +114,56 @@ long mp_find(const struct mpool *p, unsigned long n, unsigned int aorder)
 	return -1;
 }
 
-bool mp_fits(const struct mpool *p, unsigned long n)
+int mp_align(const struct mpool *p, unsigned long n)
 {
-	unsigned int order = mp_order(n);
+	int k = mp_want(n);
 
-	return mp_find(p, n, order) >= 0 ||
-	       (order > MODEL_CAP_ORDER && mp_find(p, n, MODEL_CAP_ORDER) >= 0);
+	if (!n || n > p->pages)
+		return -1;
+	if (mp_find(p, n, k) >= 0)
+		return k;
+	if (mp_base_order(p) >= (unsigned int)k)
+		return -1;
+	while (--k >= 0)
+		if (mp_find(p, n, k) >= 0)
+			return k;
+	return -1;
 }
 
 const char *mp_check_place(const struct mpool *p, unsigned long first,
 			   unsigned long n)
 {
-	unsigned int order = mp_order(n);
-	unsigned long i;
 	u64 abs = p->align_pfn + first;
+	unsigned long i;
+	int k;
 
 	if (first >= p->pages || n > p->pages - first)
 		return "buffer outside the pool";
 	for (i = 0; i < n; i++)
 		if (p->owner[first + i])
 			return "buffer overlaps a live buffer";
-	if (abs % (1ULL << order) == 0)
-		return NULL;
-	if (order <= MODEL_CAP_ORDER)
-		return "buffer not naturally aligned";
-	if (abs % (1ULL << MODEL_CAP_ORDER))
-		return "big buffer not even 1 MiB aligned";
-	if (mp_find(p, n, order) >= 0)
-		return "big buffer 1 MiB aligned although natural alignment was possible";
+	k = mp_align(p, n);
+	if (k < 0)
+		return "placed where the rules find no room";
+	if (abs % (1ULL << k))
+		return k == (int)mp_want(n) ? "buffer not aligned to its order (capped at 1 MiB)" :
+		       "degraded buffer below the best alignment the pool has room for";
+	if (k < (int)mp_want(n) && (long)first != mp_find(p, n, k))
+		return "degraded buffer not at the lowest place of its alignment";
 	return NULL;
 }
 
-void mp_take(struct mpool *p, unsigned long first, unsigned long n, u32 seed,
-	     int by)
+unsigned long mp_refs(const struct mpool *p)
+{
+	unsigned long refs = p->live + (p->kind != MP_DECLARED);
+	int d;
+
+	for (d = 0; d < MODEL_NDEV; d++)
+		refs += p->user[d] != MU_NONE;
+	return refs;
+}
+
+void mp_take(struct mpool *p, unsigned long first, unsigned long n, u32 seed)
 {
 	unsigned long i;
 
@@ -140,7 +174,6 @@ void mp_take(struct mpool *p, unsigned long first, unsigned long n, u32 seed,
 	bit_assign(p->start, p->off + first, true);
 	p->len[first] = n;
 	p->seed[first] = seed;
-	p->by[first] = by;
 	p->slot[first] = p->live;
 	p->starts[p->live++] = first;
 	p->free -= n;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The fake kernel environment coherent.c runs in: allocations, memremap()
- * over a "physical" arena, printk, WARN, remap_pfn_range() and the bits of
- * lib/ the tools tree lacks.  Everything is counted so that tests can see
- * leaks, warnings and messages; any fallible call can be made to fail.
+ * over a "physical" arena, printk, WARN, remap_pfn_range(), work items,
+ * RCU and the bits of lib/ the tools tree lacks.  Everything is counted so
+ * that tests can see leaks, warnings and messages; any fallible call can
+ * be made to fail.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,9 +17,12 @@
 
 #include <linux/bitmap.h>
 #include <linux/io.h>
+#include <linux/mutex.h>
 #include <linux/of_fdt.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "shim.h"
 #include "trace/events/dma_coherent.h"
@@ -26,6 +32,7 @@ unsigned long shim_traces[SHIM_TRACE_NR];
 struct shim_remap shim_remap;
 bool shim_verbose;
 __thread int shim_atomic;
+void (*shim_hook)(enum shim_hook_point where, const void *arg);
 
 static unsigned long fail_at;
 static const char *failed;
@@ -70,6 +77,11 @@ static bool call_fails(const char *what, bool may_sleep)
 	return true;
 }
 
+bool shim_call_fails(const char *what, bool may_sleep)
+{
+	return call_fails(what, may_sleep);
+}
+
 void *shim_alloc(size_t n, size_t size, gfp_t gfp, bool zero, const char *what)
 {
 	void *p;
@@ -92,6 +104,8 @@ void shim_free(const void *p)
 {
 	if (!p)
 		return;
+	if (shim_hook)
+		shim_hook(SHIM_HOOK_KFREE, p);
 	count(shim.allocs, -1);
 	free((void *)p);
 }
@@ -108,8 +122,28 @@ char *kstrdup(const char *s, gfp_t gfp)
 	return d;
 }
 
-/* vsnprintf() plus the kernel's %pa (phys_addr_t *) and %pad (dma_addr_t *). */
-static void kvsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
+/* "%*pbl": the set bits of a bitmap as ranges, "0-3,7". */
+static void bitmap_list(char *out, size_t len, int nbits, const unsigned long *map)
+{
+	unsigned long s, e;
+	size_t at = 0;
+
+	*out = '\0';
+	for (s = find_next_bit(map, nbits, 0); s < (unsigned long)nbits && at < len;
+	     s = find_next_bit(map, nbits, e)) {
+		e = find_next_zero_bit(map, nbits, s);
+		if (e - s > 1)
+			at += snprintf(out + at, len - at, "%s%lu-%lu", at ? "," : "", s, e - 1);
+		else
+			at += snprintf(out + at, len - at, "%s%lu", at ? "," : "", s);
+	}
+}
+
+/*
+ * vsnprintf() plus the kernel's %pa (phys_addr_t *), %pad (dma_addr_t *)
+ * and %*pbl (bitmap as a list).
+ */
+void shim_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 {
 	char spec[32], *out = buf, *end = buf + len;
 	const char *f = fmt;
@@ -120,6 +154,14 @@ static void kvsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
 		if (*f != '%') {
 			*out++ = *f++;
 			*out = '\0';
+			continue;
+		}
+		if (!strncmp(f, "%*pbl", 5)) {
+			int nbits = va_arg(ap, int);
+
+			bitmap_list(out, end - out, nbits, va_arg(ap, const unsigned long *));
+			f += 5;
+			out += strlen(out);
 			continue;
 		}
 		k = strspn(f + 1, "#0-+ .0123456789hlzj") + 2;
@@ -168,13 +210,23 @@ static void emit(const char *fmt, va_list ap)
 	size_t len;
 
 	pthread_mutex_lock(&msg_lock);
-	kvsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	shim_vformat(last_msg, sizeof(last_msg), fmt, ap);
 	len = strlen(last_msg);
 	if (len && last_msg[len - 1] == '\n')
 		last_msg[len - 1] = '\0';
 	if (shim_verbose)
 		fprintf(stderr, "# %s\n", last_msg);
 	pthread_mutex_unlock(&msg_lock);
+}
+
+int shim_snprintf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	shim_vformat(buf, len, fmt, ap);
+	va_end(ap);
+	return strlen(buf);
 }
 
 const char *shim_last_msg(void)
@@ -349,4 +401,167 @@ const void *of_get_flat_dt_prop(unsigned long node, const char *name, int *size)
 		if (!strcmp(name, props[i]))
 			return node & (1UL << i) ? props[i] : NULL;
 	return NULL;
+}
+
+/* lib/bitmap.c's, bit by bit. */
+void bitmap_shift_right(unsigned long *dst, const unsigned long *src,
+			unsigned int shift, unsigned int nbits)
+{
+	unsigned int i;
+
+	for (i = 0; i < nbits; i++) {
+		if (i + shift < nbits && test_bit(i + shift, src))
+			dst[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
+		else
+			dst[i / BITS_PER_LONG] &= ~(1UL << (i % BITS_PER_LONG));
+	}
+}
+
+/* lib/kstrtox.c's: the whole string, one trailing newline allowed. */
+int kstrtou64(const char *s, unsigned int base, u64 *res)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (end == s || (*end && strcmp(end, "\n")))
+		return -EINVAL;
+	*res = v;
+	return 0;
+}
+
+/* lib/string.c's: leading and trailing whitespace off. */
+char *strim(char *s)
+{
+	size_t len = strlen(s);
+
+	while (len && isspace((unsigned char)s[len - 1]))
+		s[--len] = '\0';
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+void shim_might_sleep(void)
+{
+	if (shim_atomic)
+		count(shim.bad, 1);
+}
+
+void shim_lockdep_failed(void)
+{
+	count(shim.bad, 1);
+}
+
+/*
+ * Work items: a list the harness runs from shim_flush_work(), in the
+ * calling thread, with no lock held, as a kworker would.
+ */
+static pthread_mutex_t work_lock = PTHREAD_MUTEX_INITIALIZER;
+static LIST_HEAD(work_list);
+static unsigned long work_queued;
+
+bool schedule_work(struct work_struct *work)
+{
+	bool queued = false;
+
+	pthread_mutex_lock(&work_lock);
+	if (!work->pending) {
+		work->pending = true;
+		list_add_tail(&work->entry, &work_list);
+		work_queued++;
+		queued = true;
+	}
+	pthread_mutex_unlock(&work_lock);
+	return queued;
+}
+
+unsigned long shim_flush_work(void)
+{
+	struct work_struct *work;
+	unsigned long n = 0;
+
+	shim_might_sleep();
+	for (;;) {
+		pthread_mutex_lock(&work_lock);
+		work = list_empty(&work_list) ? NULL :
+		       list_first_entry(&work_list, struct work_struct, entry);
+		if (work) {
+			list_del_init(&work->entry);
+			work->pending = false;
+			work_queued--;
+		}
+		pthread_mutex_unlock(&work_lock);
+		if (!work)
+			return n;
+		count(shim.works, 1);
+		work->func(work);
+		n++;
+	}
+}
+
+unsigned long shim_work_pending(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&work_lock);
+	n = work_queued;
+	pthread_mutex_unlock(&work_lock);
+	return n;
+}
+
+/*
+ * RCU: readers hold a rwlock for reading (the outermost one takes it),
+ * synchronize_rcu() takes it for writing.  A reader is atomic context:
+ * it may not sleep, nor wait for a grace period (that would deadlock).
+ */
+static pthread_rwlock_t rcu_rw = PTHREAD_RWLOCK_INITIALIZER;
+static __thread int rcu_depth;
+
+void rcu_read_lock(void)
+{
+	if (!rcu_depth++)
+		pthread_rwlock_rdlock(&rcu_rw);
+	shim_atomic++;
+}
+
+void rcu_read_unlock(void)
+{
+	shim_atomic--;
+	if (--rcu_depth)
+		return;
+	pthread_rwlock_unlock(&rcu_rw);
+	if (shim_hook)
+		shim_hook(SHIM_HOOK_RCU_UNLOCK, NULL);
+}
+
+/* A writer of an RCU list: readers are held off (a reader may not write). */
+void shim_rcu_update_begin(void)
+{
+	if (rcu_depth)
+		count(shim.bad, 1);
+	else
+		pthread_rwlock_wrlock(&rcu_rw);
+}
+
+void shim_rcu_update_end(void)
+{
+	if (!rcu_depth)
+		pthread_rwlock_unlock(&rcu_rw);
+}
+
+void synchronize_rcu(void)
+{
+	count(shim.grace_periods, 1);
+	if (shim_atomic) {
+		count(shim.bad, 1);
+		return;
+	}
+	pthread_rwlock_wrlock(&rcu_rw);
+	pthread_rwlock_unlock(&rcu_rw);
 }

@@ -4,6 +4,7 @@
 #define _DCT_TEST_H
 
 #include <stdbool.h>
+#include <string.h>
 #include <linux/compiler.h>
 #include <linux/types.h>
 
@@ -35,5 +36,10 @@ __printf(1, 2) void dct_diag(const char *fmt, ...);
 	long long __a = (long long)(a), __b = (long long)(b);		\
 	dct_check(__a == __b, __FILE__, __LINE__, "%s == %s: %lld (%#llx), expected %lld (%#llx)", \
 		  #a, #b, __a, __a, __b, __b); })
+#define CHECK_STR(a, b) ({						\
+	const char *__a = (a), *__b = (b);				\
+	dct_check(__a && !strcmp(__a, __b), __FILE__, __LINE__,		\
+		  "%s == %s: '%s', expected '%s'", #a, #b,		\
+		  __a ? __a : "(null)", __b); })
 
 #endif

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Stands in for include/linux/device.h: the fields coherent.c uses. */
+/*
+ * Stands in for include/linux/device.h: the fields coherent.c uses, and
+ * the headers the kernel's brings in (RCU lists, work items).
+ */
 #ifndef _DCT_LINUX_DEVICE_H
 #define _DCT_LINUX_DEVICE_H
 
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/rculist.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 struct dma_coherent_mem;
 

@@ -14,6 +14,8 @@ char *kstrdup(const char *s, gfp_t gfp);
 #define kzalloc(size, gfp)	shim_alloc(1, size, gfp, true, "kzalloc")
 #define kvzalloc(size, gfp)	shim_alloc(1, size, gfp, true, "kvzalloc")
 #define kvcalloc(n, size, gfp)	shim_alloc(n, size, gfp, true, "kvcalloc")
+#define kcalloc(n, size, gfp)	shim_alloc(n, size, gfp, true, "kcalloc")
+#define kvmalloc_array(n, size, gfp) shim_alloc(n, size, gfp, false, "kvmalloc_array")
 #define kfree(p)		shim_free(p)
 #define kvfree(p)		shim_free(p)
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Stands in for include/linux/types.h: tools/include's, plus dma_addr_t. */
+/* Stands in for include/linux/types.h: tools/include's, plus dma_addr_t, umode_t. */
 #ifndef _DCT_LINUX_TYPES_H
 #define _DCT_LINUX_TYPES_H
 
@@ -10,5 +10,7 @@ typedef u64 dma_addr_t;
 #else
 typedef u32 dma_addr_t;
 #endif
+
+typedef unsigned short umode_t;
 
 #endif

@@ -5,7 +5,7 @@
 
 enum {
 	SHIM_TRACE_ALLOC, SHIM_TRACE_ALLOC_FAIL, SHIM_TRACE_FREE,
-	SHIM_TRACE_MISUSE, SHIM_TRACE_NR
+	SHIM_TRACE_MISUSE, SHIM_TRACE_DEGRADED, SHIM_TRACE_NR
 };
 
 extern unsigned long shim_traces[SHIM_TRACE_NR];
@@ -15,5 +15,6 @@ extern unsigned long shim_traces[SHIM_TRACE_NR];
 #define trace_dma_coherent_alloc_fail(...)	shim_trace(SHIM_TRACE_ALLOC_FAIL)
 #define trace_dma_coherent_free(...)		shim_trace(SHIM_TRACE_FREE)
 #define trace_dma_coherent_misuse(...)		shim_trace(SHIM_TRACE_MISUSE)
+#define trace_dma_coherent_alloc_degraded(...)	shim_trace(SHIM_TRACE_DEGRADED)
 
 #endif

@@ -17,19 +17,19 @@
  *   aligned block stays free for other requests.
  * - The buffer's DMA address is aligned to PAGE_SIZE << get_order(size),
  *   capped at 1 MiB, computed on the absolute DMA address, not relative
- *   to the pool start, so a buffer of up to 64 KiB never crosses a 64 KiB
- *   boundary even when the pool base is only page aligned.  Device-tree
- *   and global pools, whose DMA address depends on the device, align on
- *   the physical address.  The cap is CMA's (CONFIG_CMA_ALIGNMENT's
- *   default): buffers larger than 1 MiB get 1 MiB alignment, so that
+ *   to the pool start, so a buffer of up to 64 KiB does not cross a
+ *   64 KiB boundary even when the pool base is only page aligned.
+ *   Device-tree and global pools, whose DMA address depends on the
+ *   device, align on the physical address.  The cap is 1 MiB on every
+ *   page size, CMA's default with 4 KiB pages (CONFIG_CMA_ALIGNMENT):
  *   equal video frames pack a carve-out as tightly as CMA packs them.
- * - When a pool has no room at that alignment but its base is not
- *   aligned to it, the buffer is placed at the best alignment the pool
- *   can give, down to the page: a firmware carve-out sized exactly for
- *   one buffer serves it, as it did when alignment was relative to the
- *   pool.  Such placements are counted ("degraded" in debugfs) and
- *   traced.  A pool whose base is aligned refuses instead; 6.12 refused
- *   there too, and the refusal stays cheap.
+ * - A pool whose base is not aligned to a request may have no room at
+ *   that alignment where 6.12, aligning relative to the base, had some.
+ *   The buffer then goes at the best alignment the pool can give, never
+ *   below the base's own alignment (what 6.12 gave): a firmware carve-out
+ *   sized for exactly one buffer serves it.  Such placements are counted
+ *   ("degraded" in debugfs) and traced.  A pool whose base is aligned
+ *   refuses instead, as 6.12 did, and the refusal stays cheap.
  * - A buffer belongs to the pool that contains its address.  Frees and
  *   mmap find the pool by address, whichever device asks, and every free
  *   is checked: a pointer that is not the start of a live buffer, a
@@ -118,13 +118,16 @@
  * Each pool has one spinlock, taken with interrupts disabled, protecting
  * the bitmaps, the search index, the counters, the reference count and
  * the list of attached devices.  Buffers are zeroed outside it.  Pools
- * are listed in a registry (RCU for lookups by address, a mutex for
- * changes); a pool leaves it, and is unmapped after an RCU grace period,
- * when its reference count (attached devices plus live buffers) drops to
- * zero.  Declaring, attaching and releasing run in process context; as
- * before, the caller makes sure no allocation for the device runs
- * concurrently with its release.  The last free of a released pool may
- * come from any context: the unmapping then runs from a work item.
+ * are listed in a registry: lookups by address under rcu_read_lock(),
+ * changes under a spinlock.  A pool's reference count is its attached
+ * devices plus its live buffers (plus one for good for device-tree and
+ * global pools); the path that drops the last one, under the pool's
+ * lock, takes the pool out of the registry at once, and its memory is
+ * unmapped after an RCU grace period: by the releasing caller, or from a
+ * work item when the last reference was a free, which may come from any
+ * context.  Declaring, attaching and releasing run in process context;
+ * as before, the caller makes sure no allocation for the device runs
+ * concurrently with its release.
  */
 
 #define pr_fmt(fmt) "dma-coherent: " fmt
@@ -138,11 +141,14 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/prefetch.h>
+#include <linux/rculist.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/uio.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/dma_coherent.h>
@@ -194,14 +200,18 @@ struct dma_coherent_stats {
  * @node:	entry in &dma_coherent_mem.users
  * @dev:	the device
  * @next:	the device's next pool, tried when this one is full
+ * @name:	the device's name when it attached, for debugfs (or NULL)
  *
- * A record lives exactly as long as the attachment: releasing the device
- * frees it, so no device pointer outlives it.
+ * Releasing the device frees its record.  A driver that frees its device
+ * without releasing it leaves the record behind: @dev is then only ever
+ * compared, never followed, and a new device at the same address takes
+ * the record over (pool_attach()).
  */
 struct dma_coherent_user {
 	struct list_head	node;
 	struct device		*dev;
 	struct dma_coherent_mem	*next;
+	const char		*name;
 };
 
 /**
@@ -267,6 +277,7 @@ struct dma_coherent_user {
  * @declared:	created by dma_declare_coherent_memory(), freed on release
  * @fallback:	an exhausted pool lets the caller use generic memory
  * @debugfs:	the pool's debugfs directory
+ * @debugfs_tried: pool_debugfs_add() ran for it
  * @debugfs_attrs: what each of its files shows
  */
 struct dma_coherent_mem {
@@ -316,6 +327,7 @@ struct dma_coherent_mem {
 	bool			declared;
 	bool			fallback;
 	struct dentry		*debugfs;
+	bool			debugfs_tried;
 	struct pool_attr	*debugfs_attrs;
 };
 
@@ -590,7 +602,11 @@ static long pool_scan(const struct dma_coherent_mem *mem, unsigned long n,
 	for (w = 0; w < mem->nwords; w++) {
 		used = mem->used[w];
 		if (n <= WORD_PAGES) {
-			/* Places inside the word, then ones running into the next. */
+			/*
+			 * Places inside the word, then ones running into the
+			 * next.  @hi <= order_base_2(@n) <= WORD_ORDER here, so
+			 * align_masks[] has every order asked for.
+			 */
 			cand = n == WORD_PAGES ? (used ? 0 : 1) : runs_of(~used, n);
 			nx = w + 1 < mem->nwords ? mem->used[w + 1] : ~0UL;
 			t = BITS_PER_LONG - fls_long(used);
@@ -1223,7 +1239,8 @@ static long pool_search(const struct dma_coherent_mem *mem, unsigned long n,
 	}
 	if (mem->base_order >= want)
 		return exact ? -1 : pool_scan(mem, n, want, want, got);
-	return pool_scan(mem, n, want, 0, got);
+	/* Never below what 6.12 gave: its alignment was relative to the base. */
+	return pool_scan(mem, n, want, mem->base_order, got);
 }
 
 /* Bring the search index up to date after pages @idx..@idx + @n - 1 changed. */
@@ -1347,11 +1364,31 @@ static bool pool_owns(const struct dma_coherent_mem *mem, const void *vaddr)
 
 /*
  * The registry of pools.  Frees and mmaps find the pool of a CPU address
- * here under rcu_read_lock(); pools join and leave it under the mutex,
- * which also serialises their debugfs directories.
+ * here under rcu_read_lock(); pools join it once made and leave it, under
+ * the spinlock, the moment their last reference goes, from any context.
+ * Their memory is unmapped after a grace period, by a work item on
+ * dma_coherent_wq when the last reference was a free.
  */
 static LIST_HEAD(dma_coherent_pools);
-static DEFINE_MUTEX(dma_coherent_pools_lock);
+static DEFINE_SPINLOCK(dma_coherent_pools_lock);
+static struct workqueue_struct *dma_coherent_wq;
+
+/*
+ * Drop @n references of @mem, whose lock is held; when they were the
+ * last, take it out of the registry and return true: the caller then
+ * frees it, with pool_destroy() or through dma_coherent_wq.
+ */
+static bool pool_unref(struct dma_coherent_mem *mem, unsigned long n)
+{
+	lockdep_assert_held(&mem->lock);
+	mem->refs -= n;
+	if (mem->refs)
+		return false;
+	spin_lock(&dma_coherent_pools_lock);
+	list_del_rcu(&mem->node);
+	spin_unlock(&dma_coherent_pools_lock);
+	return true;
+}
 
 /* The pool holding @vaddr, or NULL.  Caller holds rcu_read_lock(). */
 static struct dma_coherent_mem *pool_lookup(const void *vaddr)
@@ -1399,8 +1436,9 @@ static unsigned long pool_buffer_end(const struct dma_coherent_mem *mem,
 
 /*
  * Release a buffer of @mem, which holds @vaddr; misuse changes nothing.
- * Caller holds rcu_read_lock(): the last reference of a released pool
- * may go here, and the pool is then unmapped from a work item.
+ * Caller holds rcu_read_lock(), or a reference that keeps @mem (the
+ * global pool's).  The last reference of a released pool may go here:
+ * the pool is then unmapped from a work item.
  */
 static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 		      int order, void *vaddr)
@@ -1450,33 +1488,35 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 	mem->free += n;
 	mem->live--;
 	mem->stats.frees++;
-	last = !--mem->refs;
+	last = pool_unref(mem, 1);
 	spin_unlock_irqrestore(&mem->lock, flags);
 	trace_dma_coherent_free(dev, mem->name, n, pool_dma(mem, dev, offset));
 	if (last)
-		schedule_work(&mem->destroy_work);
+		queue_work(dma_coherent_wq, &mem->destroy_work);
 }
 
 /*
- * Map pages of the one live buffer that holds @vaddr: @size bytes from
- * @vaddr, of which the vma takes vm_pgoff onwards.  Anything that would
- * reach a free page or another buffer is refused with -ENXIO.
+ * May the vma map pages of @mem from @vaddr?  Only pages of the one live
+ * buffer that holds @vaddr: @size bytes from @vaddr, of which the vma
+ * takes vm_pgoff onwards.  Sets *@pfn to the first page to map.  A range
+ * beyond @size is refused quietly, as dma-direct refuses it; one that
+ * would reach a free page or another buffer is misuse.  Caller holds
+ * rcu_read_lock() or a reference to @mem.
  */
-static int pool_mmap(struct dma_coherent_mem *mem, struct vm_area_struct *vma,
-		     void *vaddr, size_t size, int *ret)
+static bool pool_mmap_ok(struct dma_coherent_mem *mem, struct vm_area_struct *vma,
+			 void *vaddr, size_t size, unsigned long *pfn)
 {
 	unsigned long offset = vaddr - mem->virt_base;
 	unsigned long first = offset >> PAGE_SHIFT, idx = mem->off + first;
 	unsigned long pgoff = vma->vm_pgoff, count, user_count, s, flags;
 	bool ok = false;
 
-	*ret = -ENXIO;
 	if (size > ((size_t)mem->pages << PAGE_SHIFT) - offset)
-		goto refuse;
+		return false;
 	count = PAGE_ALIGN(size) >> PAGE_SHIFT;
 	user_count = vma_pages(vma);
 	if (pgoff >= count || user_count > count - pgoff)
-		goto refuse;
+		return false;
 
 	spin_lock_irqsave(&mem->lock, flags);
 	if (test_bit(idx, mem->used)) {
@@ -1494,15 +1534,10 @@ static int pool_mmap(struct dma_coherent_mem *mem, struct vm_area_struct *vma,
 		mem->stats.misuse++;
 	spin_unlock_irqrestore(&mem->lock, flags);
 	if (!ok)
-		goto refuse;
-	*ret = remap_pfn_range(vma, vma->vm_start, mem->pfn_base + first + pgoff,
-			       user_count << PAGE_SHIFT, vma->vm_page_prot);
-	return 1;
-
-refuse:
-	pr_warn_ratelimited("pool %s: mmap of %zu bytes at page %lu (+%lu) is not within one live buffer; refused\n",
-			    mem->name, size, first, pgoff);
-	return 1;
+		pr_warn_ratelimited("pool %s: mmap of %zu bytes at page %lu (+%lu) is not within one live buffer; refused\n",
+				    mem->name, size, first, pgoff);
+	*pfn = mem->pfn_base + first + pgoff;
+	return ok;
 }
 
 /* Does [start, start + len) wrap around @max? */
@@ -1518,7 +1553,8 @@ static bool range_wraps(u64 start, u64 len, u64 max)
  * under the pool's lock; the slow ones (maxchunk, free_extents, bitmap,
  * starts) from a snapshot of the bitmap taken under it.
  */
-/* Under dma_coherent_pools_lock; made by the first pool to get a directory. */
+/* Serialises the directories; the root is made with the first of them. */
+static DEFINE_MUTEX(dma_coherent_debugfs_lock);
 static struct dentry *dma_coherent_debugfs_root;
 
 /* Copy one of the pool's bitmaps, pool pages only, for the slow readers. */
@@ -1676,7 +1712,7 @@ static int __pool_attr_show(struct seq_file *m)
 		break;
 	default:	/* PA_DEVICES */
 		list_for_each_entry(u, &mem->users, node)
-			seq_printf(m, "%s\n", dev_name(u->dev) ?: "(unnamed)");
+			seq_printf(m, "%s\n", u->name ?: "(unnamed)");
 		spin_unlock_irqrestore(&mem->lock, flags);
 		return 0;
 	}
@@ -1750,7 +1786,7 @@ static const struct file_operations pool_attr_fops = {
 /*
  * Give @mem its directory, once debugfs is up: pools made before it (the
  * global pool, at core_initcall) get theirs from dma_coherent_debugfs_init().
- * Caller holds dma_coherent_pools_lock.
+ * Caller holds dma_coherent_debugfs_lock and a reference to @mem.
  */
 static void pool_debugfs_add(struct dma_coherent_mem *mem)
 {
@@ -1759,7 +1795,7 @@ static void pool_debugfs_add(struct dma_coherent_mem *mem)
 	char name[64];
 	int i;
 
-	lockdep_assert_held(&dma_coherent_pools_lock);
+	lockdep_assert_held(&dma_coherent_debugfs_lock);
 	if (mem->debugfs || !debugfs_initialized())
 		return;
 	if (!dma_coherent_debugfs_root) {
@@ -1771,6 +1807,7 @@ static void pool_debugfs_add(struct dma_coherent_mem *mem)
 	attrs = kcalloc(PA_NR, sizeof(*attrs), GFP_KERNEL);
 	if (!attrs)
 		return;
+	mem->debugfs_tried = true;
 	strscpy(name, mem->name, sizeof(name));
 	for (i = 1; (old = debugfs_lookup(name, dma_coherent_debugfs_root)); i++) {
 		dput(old);
@@ -1794,18 +1831,37 @@ static void pool_debugfs_add(struct dma_coherent_mem *mem)
 
 static void pool_debugfs_remove(struct dma_coherent_mem *mem)
 {
+	mutex_lock(&dma_coherent_debugfs_lock);
 	debugfs_remove_recursive(mem->debugfs);
+	mutex_unlock(&dma_coherent_debugfs_lock);
 	kfree(mem->debugfs_attrs);
 }
 
+static bool pool_get(struct dma_coherent_mem *mem);
+static void pool_put(struct dma_coherent_mem *mem);
+
+/* Directories for the pools made before debugfs was up. */
 static int __init dma_coherent_debugfs_init(void)
 {
-	struct dma_coherent_mem *mem;
+	struct dma_coherent_mem *mem, *todo;
 
-	mutex_lock(&dma_coherent_pools_lock);
-	list_for_each_entry(mem, &dma_coherent_pools, node)
-		pool_debugfs_add(mem);
-	mutex_unlock(&dma_coherent_pools_lock);
+	mutex_lock(&dma_coherent_debugfs_lock);
+	do {
+		todo = NULL;
+		rcu_read_lock();
+		list_for_each_entry_rcu(mem, &dma_coherent_pools, node) {
+			if (!mem->debugfs_tried && pool_get(mem)) {
+				todo = mem;
+				break;
+			}
+		}
+		rcu_read_unlock();
+		if (todo) {
+			pool_debugfs_add(todo);
+			pool_put(todo);
+		}
+	} while (todo);
+	mutex_unlock(&dma_coherent_debugfs_lock);
 	return 0;
 }
 late_initcall(dma_coherent_debugfs_init);
@@ -1815,14 +1871,11 @@ static inline void pool_debugfs_remove(struct dma_coherent_mem *mem) { }
 #endif /* CONFIG_DEBUG_FS */
 
 /*
- * Take @mem out of the registry and free it, once no lookup can see it.
- * Its reference count is zero: no device is attached, no buffer is live.
+ * Free @mem, out of the registry (pool_unref()) or never in it, once no
+ * lookup can see it: no device is attached and no buffer is live.
  */
 static void pool_destroy(struct dma_coherent_mem *mem)
 {
-	mutex_lock(&dma_coherent_pools_lock);
-	list_del_rcu(&mem->node);
-	mutex_unlock(&dma_coherent_pools_lock);
 	synchronize_rcu();
 	pool_debugfs_remove(mem);
 	memunmap(mem->virt_base);
@@ -1836,6 +1889,63 @@ static void pool_destroy(struct dma_coherent_mem *mem)
 static void pool_destroy_work(struct work_struct *work)
 {
 	pool_destroy(container_of(work, struct dma_coherent_mem, destroy_work));
+}
+
+/* Take a reference unless the pool is going; for debugfs. */
+static bool pool_get(struct dma_coherent_mem *mem)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&mem->lock, flags);
+	ok = mem->refs;
+	if (ok)
+		mem->refs++;
+	spin_unlock_irqrestore(&mem->lock, flags);
+	return ok;
+}
+
+static void pool_put(struct dma_coherent_mem *mem)
+{
+	unsigned long flags;
+	bool last;
+
+	spin_lock_irqsave(&mem->lock, flags);
+	last = pool_unref(mem, 1);
+	spin_unlock_irqrestore(&mem->lock, flags);
+	if (last)
+		queue_work(dma_coherent_wq, &mem->destroy_work);
+}
+
+/*
+ * List @mem in the registry, unless its physical range overlaps a pool
+ * that is listed: one page is never in two pools at once, even while a
+ * released pool waits for its last buffers.  Then its debugfs directory.
+ */
+static int pool_register(struct dma_coherent_mem *mem)
+{
+	phys_addr_t start = PFN_PHYS(mem->pfn_base), other;
+	u64 len = (u64)mem->pages << PAGE_SHIFT;
+	struct dma_coherent_mem *p;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dma_coherent_pools_lock, flags);
+	list_for_each_entry(p, &dma_coherent_pools, node) {
+		other = PFN_PHYS(p->pfn_base);
+		if (start < other + ((u64)p->pages << PAGE_SHIFT) && other < start + len) {
+			spin_unlock_irqrestore(&dma_coherent_pools_lock, flags);
+			pr_err("%s: %pa + %#llx overlaps pool %s, which is in use\n",
+			       mem->name, &start, (unsigned long long)len, p->name);
+			return -EBUSY;
+		}
+	}
+	list_add_tail_rcu(&mem->node, &dma_coherent_pools);
+	spin_unlock_irqrestore(&dma_coherent_pools_lock, flags);
+
+	mutex_lock(&dma_coherent_debugfs_lock);
+	pool_debugfs_add(mem);
+	mutex_unlock(&dma_coherent_debugfs_lock);
+	return 0;
 }
 
 /*
@@ -1939,9 +2049,10 @@ static void pool_index_init(struct dma_coherent_mem *mem, const size_t at[4])
 }
 
 /*
- * Make a pool of the whole pages in [@phys_addr, @phys_addr + @size) and
- * list it in the registry.  @refs: its initial reference count (1 for
- * pools that live as long as the kernel, else 0 until a device attaches).
+ * Make a pool of the whole pages in [@phys_addr, @phys_addr + @size); the
+ * caller lists it with pool_register().  @refs: its initial reference
+ * count (1 for pools that live as long as the kernel, else 1 for the
+ * device that the caller attaches at once).
  */
 static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 					    dma_addr_t device_addr, size_t size,
@@ -2030,11 +2141,6 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	bits_assign(mem->used, 0, mem->off, true);
 	bits_assign(mem->used, mem->nbits, nwords * WORD_PAGES - mem->nbits, true);
 	pool_index_init(mem, at);
-
-	mutex_lock(&dma_coherent_pools_lock);
-	list_add_tail_rcu(&mem->node, &dma_coherent_pools);
-	pool_debugfs_add(mem);
-	mutex_unlock(&dma_coherent_pools_lock);
 	return mem;
 
 err_nomem:
@@ -2091,6 +2197,14 @@ static int pool_attach(struct device *dev, struct dma_coherent_mem *mem,
 	if (!u)
 		return -ENOMEM;
 	u->dev = dev;
+	/* For debugfs, which must not look at a device freed unreleased. */
+	if (dev_name(dev)) {
+		u->name = kstrdup_const(dev_name(dev), GFP_KERNEL);
+		if (!u->name) {
+			kfree(u);
+			return -ENOMEM;
+		}
+	}
 
 	spin_lock_irqsave(&mem->lock, flags);
 	lu = pool_user(mem, dev);
@@ -2098,7 +2212,7 @@ static int pool_attach(struct device *dev, struct dma_coherent_mem *mem,
 		/*
 		 * A record whose device is not in its chain: a device that was
 		 * freed without being released, and @dev now has its address.
-		 * Drop the stale record; its reference goes with it.
+		 * Its reference passes to the new record.
 		 */
 		list_del(&lu->node);
 		mem->refs--;
@@ -2109,6 +2223,7 @@ static int pool_attach(struct device *dev, struct dma_coherent_mem *mem,
 	if (lu) {
 		dev_warn(dev, "coherent pool %s: dropping the record of a device freed without release\n",
 			 mem->name);
+		kfree_const(lu->name);
 		kfree(lu);
 	}
 
@@ -2141,13 +2256,16 @@ static void pool_detach(struct device *dev, struct dma_coherent_mem *mem)
 	u = pool_user(mem, dev);
 	if (u) {
 		list_del(&u->node);
-		last = !--mem->refs;
-		if (list_empty(&mem->users))
+		last = pool_unref(mem, 1);
+		if (list_empty(&mem->users) && mem->declared)
 			orphans = mem->live;
 	}
+	/* A free racing with us may drop the last reference: keep @mem. */
+	rcu_read_lock();
 	spin_unlock_irqrestore(&mem->lock, flags);
 	if (!u) {
-		/* A chain that names a pool we are not attached to: drop it. */
+		rcu_read_unlock();
+		/* A chain naming a pool we are not attached to: end it here. */
 		if (WARN_ON_ONCE(dev->dma_mem == mem))
 			dev->dma_mem = NULL;
 		return;
@@ -2164,12 +2282,14 @@ static void pool_detach(struct device *dev, struct dma_coherent_mem *mem)
 			pu->next = u->next;
 		spin_unlock_irqrestore(&p->lock, flags);
 	}
+	if (orphans)
+		dev_warn(dev, "coherent pool %s: released with %lu buffers allocated; it stays mapped until they are freed\n",
+			 mem->name, orphans);
+	rcu_read_unlock();
+	kfree_const(u->name);
 	kfree(u);
 	if (last)
 		pool_destroy(mem);
-	else if (orphans && mem->declared)
-		dev_warn(dev, "coherent pool %s: released with %lu buffers allocated; it stays mapped until they are freed\n",
-			 mem->name, orphans);
 }
 
 /**
@@ -2183,18 +2303,22 @@ static void pool_detach(struct device *dev, struct dma_coherent_mem *mem)
  *
  * Only whole pages inside [@phys_addr, @phys_addr + @size) are handed out;
  * a range that is not page aligned is trimmed with a warning.  The pool is
- * named after @phys_addr ("declared@<hex address>").  This shall only be
- * used from platform code.
+ * named after @phys_addr ("declared@<hex address>").  A range that
+ * overlaps a pool in use (one released while its buffers are still live,
+ * say) is refused.  This shall only be used from platform code.
  *
  * Context: process context, may sleep.
  * Return: 0 on success; -EINVAL for an empty, wrapping or unmappable
- * range; -EBUSY when @dev already has a pool; -ENOMEM.
+ * range; -EBUSY when @dev already has a pool or the range is in use;
+ * -ENOMEM.
  */
 int dma_declare_coherent_memory_flags(struct device *dev, phys_addr_t phys_addr,
 				      dma_addr_t device_addr, size_t size,
 				      unsigned int flags)
 {
+	static DEFINE_MUTEX(declare_lock);
 	struct dma_coherent_mem *mem;
+	unsigned long irqflags;
 	char name[32];
 	int ret;
 
@@ -2208,15 +2332,40 @@ int dma_declare_coherent_memory_flags(struct device *dev, phys_addr_t phys_addr,
 		dev_err(dev, "unknown coherent pool flags %#x\n", flags);
 		return -EINVAL;
 	}
+
+	mutex_lock(&declare_lock);
+	/* Declared pools go through it when their last buffer is freed. */
+	if (!dma_coherent_wq)
+		dma_coherent_wq = alloc_workqueue("dma_coherent", 0, 0);
+	if (!dma_coherent_wq) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Pools whose last buffer was just freed: gone, names and all. */
+	flush_workqueue(dma_coherent_wq);
+
 	snprintf(name, sizeof(name), "declared@%llx", (u64)phys_addr);
 	mem = pool_create(phys_addr, device_addr, size, false, name, 0);
-	if (IS_ERR(mem))
-		return PTR_ERR(mem);
+	if (IS_ERR(mem)) {
+		ret = PTR_ERR(mem);
+		goto out;
+	}
 	mem->declared = true;
 	mem->fallback = flags & DMA_COHERENT_FALLBACK;
-	ret = pool_attach(dev, mem, false);
-	if (ret)
+	ret = pool_register(mem);
+	if (ret) {
 		pool_destroy(mem);
+		goto out;
+	}
+	ret = pool_attach(dev, mem, false);
+	if (ret) {
+		spin_lock_irqsave(&mem->lock, irqflags);
+		pool_unref(mem, 0);
+		spin_unlock_irqrestore(&mem->lock, irqflags);
+		pool_destroy(mem);
+	}
+out:
+	mutex_unlock(&declare_lock);
 	return ret;
 }
 
@@ -2360,7 +2509,8 @@ int dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr)
 
 /**
  * dma_mmap_from_dev_coherent() - map a pool buffer to user space
- * @dev:	device from which the memory was allocated
+ * @dev:	device mapping the memory (any device will do: the pool is
+ *		found by address)
  * @vma:	vm_area for the userspace memory
  * @vaddr:	CPU address returned by dma_alloc_from_dev_coherent()
  * @size:	size of the buffer
@@ -2375,14 +2525,24 @@ int dma_mmap_from_dev_coherent(struct device *dev, struct vm_area_struct *vma,
 			       void *vaddr, size_t size, int *ret)
 {
 	struct dma_coherent_mem *mem;
+	unsigned long pfn;
+	bool ok = false;
 
-	/* The pool cannot go: @vaddr is a live buffer, or we only refuse. */
+	/*
+	 * Checked under RCU: the pool stays while we look.  Once the check
+	 * has seen a live buffer, that buffer keeps the pool mapped.
+	 */
 	rcu_read_lock();
 	mem = pool_lookup(vaddr);
+	if (mem)
+		ok = pool_mmap_ok(mem, vma, vaddr, size, &pfn);
 	rcu_read_unlock();
 	if (!mem)
 		return 0;
-	return pool_mmap(mem, vma, vaddr, size, ret);
+	*ret = ok ? remap_pfn_range(vma, vma->vm_start, pfn,
+				    vma_pages(vma) << PAGE_SHIFT, vma->vm_page_prot) :
+		    -ENXIO;
+	return 1;
 }
 
 #ifdef CONFIG_DMA_GLOBAL_POOL
@@ -2442,10 +2602,14 @@ int dma_mmap_from_global_coherent(struct vm_area_struct *vma, void *vaddr,
 				  size_t size, int *ret)
 {
 	struct dma_coherent_mem *mem = dma_coherent_default_memory;
+	unsigned long pfn;
 
 	if (!mem || !pool_owns(mem, vaddr))
 		return 0;
-	return pool_mmap(mem, vma, vaddr, size, ret);
+	*ret = pool_mmap_ok(mem, vma, vaddr, size, &pfn) ?
+	       remap_pfn_range(vma, vma->vm_start, pfn, vma_pages(vma) << PAGE_SHIFT,
+			       vma->vm_page_prot) : -ENXIO;
+	return 1;
 }
 
 /**
@@ -2459,10 +2623,16 @@ int dma_mmap_from_global_coherent(struct vm_area_struct *vma, void *vaddr,
 int dma_init_global_coherent(phys_addr_t phys_addr, size_t size)
 {
 	struct dma_coherent_mem *mem;
+	int ret;
 
 	mem = pool_create(phys_addr, phys_addr, size, true, "global", 1);
 	if (IS_ERR(mem))
 		return PTR_ERR(mem);
+	ret = pool_register(mem);
+	if (ret) {
+		pool_destroy(mem);
+		return ret;
+	}
 	dma_coherent_default_memory = mem;
 	pr_info("default coherent area is set\n");
 	return 0;
@@ -2485,6 +2655,7 @@ static DEFINE_MUTEX(rmem_dma_lock);
 static int rmem_dma_device_init(struct reserved_mem *rmem, struct device *dev)
 {
 	struct dma_coherent_mem *mem;
+	int ret;
 
 	mutex_lock(&rmem_dma_lock);
 	mem = rmem->priv;
@@ -2494,6 +2665,12 @@ static int rmem_dma_device_init(struct reserved_mem *rmem, struct device *dev)
 		if (IS_ERR(mem)) {
 			mutex_unlock(&rmem_dma_lock);
 			return PTR_ERR(mem);
+		}
+		ret = pool_register(mem);
+		if (ret) {
+			mutex_unlock(&rmem_dma_lock);
+			pool_destroy(mem);
+			return ret;
 		}
 		rmem->priv = mem;
 	}

@@ -81,13 +81,13 @@ int dcw_registry(struct dma_coherent_mem **out, int max)
 	struct dma_coherent_mem *mem;
 	int n = 0;
 
-	mutex_lock(&dma_coherent_pools_lock);
-	list_for_each_entry(mem, &dma_coherent_pools, node) {
+	rcu_read_lock();
+	list_for_each_entry_rcu(mem, &dma_coherent_pools, node) {
 		if (n < max)
 			out[n] = mem;
 		n++;
 	}
-	mutex_unlock(&dma_coherent_pools_lock);
+	rcu_read_unlock();
 	return n;
 }
 
@@ -255,14 +255,26 @@ int dcw_rmem_setup(struct reserved_mem *rmem)
 	return rmem_dma_setup(rmem);
 }
 
+/*
+ * Take a pool that lives for good out of the registry, for a test's
+ * teardown (one thread): pool_destroy() then finds it self-linked.
+ */
+static void dcw_unregister(struct dma_coherent_mem *mem)
+{
+	list_del_rcu(&mem->node);
+	INIT_LIST_HEAD(&mem->node);
+}
+
 bool dcw_rmem_destroy(struct reserved_mem *rmem)
 {
 	struct dma_coherent_mem *mem = rmem->priv;
 
 	if (mem && (mem->live || !list_empty(&mem->users)))
 		return false;
-	if (mem)
+	if (mem) {
+		dcw_unregister(mem);
 		pool_destroy(mem);
+	}
 	rmem->priv = NULL;
 	return true;
 }
@@ -287,8 +299,10 @@ bool dcw_global_destroy(void)
 
 	if (mem && mem->live)
 		return false;
-	if (mem)
+	if (mem) {
+		dcw_unregister(mem);
 		pool_destroy(mem);
+	}
 	dma_coherent_default_memory = NULL;
 	return true;
 }

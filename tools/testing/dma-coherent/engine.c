@@ -207,11 +207,11 @@ static bool wraps(u64 start, u64 len, u64 max)
 
 /*
  * What a call returns when @failed_call failed in it: debugfs is best
- * effort (its kcalloc() too), memremap() means a bad range.
+ * effort, memremap() means a bad range.
  */
 static int errno_of(const char *failed_call)
 {
-	if (!strncmp(failed_call, "debugfs_", 8) || !strcmp(failed_call, "kcalloc"))
+	if (shim_best_effort(failed_call))
 		return 0;
 	return strcmp(failed_call, "memremap") ? -ENOMEM : -EINVAL;
 }
@@ -243,7 +243,10 @@ static struct device new_device(int d)
 	};
 }
 
-/* The registered pool that holds @v, whichever device asks; or NULL. */
+/*
+ * The registered pool that holds @v, whichever device asks; or NULL.  A
+ * pool leaves the registry with its last reference, before it is unmapped.
+ */
 static struct mpool *owner_of(const u8 *v)
 {
 	struct mpool *p;
@@ -251,7 +254,8 @@ static struct mpool *owner_of(const u8 *v)
 
 	for (i = 0; i < NPOOL; i++) {
 		p = &w.pool[i];
-		if (p->mem && v >= p->virt && (unsigned long)(v - p->virt) >> PAGE_SHIFT < p->pages)
+		if (p->mem && !p->doomed && v >= p->virt &&
+		    (unsigned long)(v - p->virt) >> PAGE_SHIFT < p->pages)
 			return p;
 	}
 	return NULL;
@@ -263,6 +267,19 @@ static struct mpool *global_owner_of(const u8 *v)
 	struct mpool *p = owner_of(v);
 
 	return p && p->kind == MP_GLOBAL ? p : NULL;
+}
+
+/* A random registered pool, with live buffers if @busy; the global one if @global. */
+static struct mpool *some_pool(bool global, bool busy)
+{
+	struct mpool *c[NPOOL];
+	int i, n = 0;
+
+	for (i = 0; i < NPOOL; i++)
+		if (w.pool[i].mem && (!busy || w.pool[i].live || w.pool[i].doomed) &&
+		    (!global || w.pool[i].kind == MP_GLOBAL))
+			c[n++] = &w.pool[i];
+	return n ? c[rnd(n)] : NULL;
 }
 
 static bool in_chain(int d, const struct mpool *p)
@@ -423,6 +440,7 @@ static void check_world(void)
 {
 	struct dma_coherent_mem *reg[NPOOL + 4];
 	int d, i, j, nreg, live = 0;
+	bool listed;
 	struct mpool *p;
 
 	for (d = 0; d < NDEV; d++) {
@@ -439,10 +457,13 @@ static void check_world(void)
 		p = &w.pool[i];
 		if (!p->mem)
 			continue;
-		live++;
+		live += !p->doomed;
 		for (j = 0; j < min_t(int, nreg, ARRAY_SIZE(reg)) && reg[j] != p->mem; j++)
 			;
-		if (!EXPECT(j < nreg, "%s is not in the registry", pname(p)))
+		/* A pool leaves the registry with its last reference. */
+		listed = j < nreg;
+		if (!EXPECT(listed == !p->doomed, "%s is %sin the registry", pname(p),
+			    listed ? "" : "not "))
 			return;
 		check_pool(p);
 		if (w.r->failed)
@@ -504,6 +525,21 @@ static void destroyed(struct mpool *p)
 	mp_exit(p);
 }
 
+/*
+ * When the work items ran is coherent.c's choice (a declare may flush
+ * them): if the queue emptied, every doomed pool went with it.
+ */
+static void flushed(void)
+{
+	int i;
+
+	if (shim_work_pending() || !doomed())
+		return;
+	for (i = 0; i < NPOOL; i++)
+		if (w.pool[i].mem && w.pool[i].doomed)
+			destroyed(&w.pool[i]);
+}
+
 static void op_declare(void)
 {
 	int d = chance(3) ? -1 : (int)rnd(NDEV), ret, exp, slot = -1, i, nfree = 0;
@@ -512,9 +548,10 @@ static void op_declare(void)
 	unsigned long pages, inject = chance(4) ? 1 + rnd(8) : 0;
 	unsigned int flags = chance(30) ? DMA_COHERENT_FALLBACK : 0;
 	long allocs = shim.allocs, maps = shim.maps;
+	struct mpool *p, *in_use = NULL;
+	unsigned long gone;
 	const char *failed;
 	struct dcw_pool a;
-	struct mpool *p;
 	u64 size, dma;
 
 	/* A free slot; with none, memory outside the arena (refused). */
@@ -523,6 +560,13 @@ static void op_declare(void)
 			slot = i;
 	phys = (slot < 0 ? w.phys + ARENA_PAGES * PAGE_SIZE : slot_phys(slot)) +
 	       rnd(SLOT_PAGES / 2) * PAGE_SIZE + (chance(50) ? rnd(PAGE_SIZE) : 0);
+	/* Now and then inside a pool in use: refused with -EBUSY. */
+	p = some_pool(false, false);
+	if (p && !p->doomed && chance(5)) {
+		phys = p->phys + rnd(p->pages) * PAGE_SIZE - (chance(50) ? rnd(PAGE_SIZE) : 0);
+		slot = -1;
+		in_use = p;
+	}
 	if (chance(2))
 		phys = chance(50) ? PHYS_ADDR_MAX - rnd(4 * PAGE_SIZE) :
 				    w.phys + ARENA_PAGES * PAGE_SIZE + rnd(PAGE_SIZE);
@@ -569,6 +613,9 @@ static void op_declare(void)
 	else if (!size || wraps(phys, size, PHYS_ADDR_MAX) || wraps(dma, size, DMA_MAX) ||
 		 offset_in_page(phys ^ dma) || !pages || !in_arena(first, pages))
 		exp = -EINVAL;
+	else if (in_use && first < in_use->phys + in_use->pages * PAGE_SIZE &&
+		 in_use->phys < first + pages * PAGE_SIZE)
+		exp = -EBUSY;
 	else
 		exp = 0;
 
@@ -579,6 +626,9 @@ static void op_declare(void)
 		ret = dma_declare_coherent_memory(dev, phys, dma, size);
 	failed = shim_failed_call();
 	shim_fail_call(0);
+	gone = doomed();
+	flushed();
+	gone -= doomed();
 	if (failed && errno_of(failed)) {
 		if (!EXPECT(ret == errno_of(failed), "%s failed: declare returned %d", failed, ret))
 			return;
@@ -589,11 +639,16 @@ static void op_declare(void)
 		    (unsigned long long)size, flags, ret, exp))
 		return;
 	if (ret) {
-		EXPECT(shim.allocs == allocs && shim.maps == maps,
+		/* What the pools unmapped meanwhile held is gone too. */
+		EXPECT((gone ? shim.allocs < allocs : shim.allocs == allocs) &&
+		       shim.maps == maps - (long)gone,
 		       "failed declare (%d) leaks %ld allocations, %ld mappings",
-		       ret, shim.allocs - allocs, shim.maps - maps);
+		       ret, shim.allocs - allocs, shim.maps - maps + (long)gone);
 		return;
 	}
+	if (!EXPECT(slot >= 0, "declare of %#llx inside %s succeeded",
+		    (unsigned long long)first, in_use ? pname(in_use) : "a pool"))
+		return;
 	p = &w.pool[slot];
 	mp_init(p, MP_DECLARED, first, dma + (first - phys),
 		(dma + (first - phys)) >> PAGE_SHIFT, pages, w.arena + (first - w.phys));
@@ -801,19 +856,6 @@ static void do_free(bool global, int d, u8 *v, int order)
 		p->doomed = true;
 }
 
-/* A random registered pool, with live buffers if @busy; the global one if @global. */
-static struct mpool *some_pool(bool global, bool busy)
-{
-	struct mpool *c[NPOOL];
-	int i, n = 0;
-
-	for (i = 0; i < NPOOL; i++)
-		if (w.pool[i].mem && (!busy || w.pool[i].live) &&
-		    (!global || w.pool[i].kind == MP_GLOBAL))
-			c[n++] = &w.pool[i];
-	return n ? c[rnd(n)] : NULL;
-}
-
 static void op_free(int op)
 {
 	bool global = op == OP_GFREE, bad = op == OP_FREE_BAD || chance(10);
@@ -869,25 +911,6 @@ static void op_free(int op)
 	do_free(global, d, v, order);
 }
 
-/*
- * coherent.c at cff2160 does not count in "misuse" the mmaps it refuses
- * before looking at the buffer: a size past the pool's end, an offset or
- * length past PAGE_ALIGN(size) (and, in a pool whose unmapping is
- * queued, any).  The rule counts every refusal; until that is settled
- * the engine accepts either count for those (tests.c's mmap_misuse
- * fails meanwhile).  -DSTRICT_MMAP_MISUSE insists.
- */
-static void early_refusal_counted(struct mpool *o)
-{
-#ifndef STRICT_MMAP_MISUSE
-	struct dcw_pool a;
-
-	dcw_pool_get(o->mem, &a);
-	if (a.misuse + 1 == o->st.misuse)
-		o->st.misuse--;
-#endif
-}
-
 static void op_mmap(int op)
 {
 	bool global = op == OP_GMMAP, early = false;
@@ -941,21 +964,20 @@ static void op_mmap(int op)
 		EXPECT(shim_remap.calls == calls, "mmap of a foreign buffer remapped");
 		return;
 	}
-	/* Only pages of the one live buffer that holds @v, within @size. */
+	/* Only pages of the one live buffer that holds @v, within @size bytes. */
 	off = v - o->virt;
 	first = off >> PAGE_SHIFT;
 	ok = size <= o->pages * PAGE_SIZE - off;
 	count = ok ? (size + PAGE_SIZE - 1) / PAGE_SIZE : 0;
 	user = (vma.vm_end - vma.vm_start) >> PAGE_SHIFT;
 	ok = ok && vma.vm_pgoff < count && user <= count - vma.vm_pgoff;
-	/* A pool whose unmapping is queued may refuse before looking, too. */
-	early = !ok || o->doomed;
+	early = !ok;
 	s = o->owner[first];
 	ok = ok && s && first + vma.vm_pgoff + user <= s - 1 + o->len[s - 1];
 	if (!ok) {
-		o->st.misuse++;
-		if (early)
-			early_refusal_counted(o);
+		/* Past @size: refused quietly, as dma-direct does; else misuse. */
+		if (!early)
+			o->st.misuse++;
 		EXPECT(shim_remap.calls == calls && err == -ENXIO,
 		       "%s: mmap of page %lu size %#zx pgoff %#lx pages %lu: %d, %lu remaps; model -ENXIO",
 		       pname(o), first, size, vma.vm_pgoff, user, err, shim_remap.calls - calls);
@@ -1043,12 +1065,10 @@ static void op_debugfs(void)
 		w.debugfs = true;
 		shim_debugfs_up = true;
 		dcw_debugfs_init();
-		for (i = 0; i < NPOOL; i++) {
-			if (w.pool[i].mem && !w.pool[i].dir) {
+		/* Registered pools get theirs; one that failed stays as it is. */
+		for (i = 0; i < NPOOL; i++)
+			if (w.pool[i].mem && !w.pool[i].doomed && !w.pool[i].dir_partial)
 				w.pool[i].dir = true;
-				w.pool[i].dir_partial = false;
-			}
-		}
 		return;
 	}
 	if (!p || !p->dir || p->dir_partial)

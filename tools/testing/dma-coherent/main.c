@@ -38,6 +38,11 @@ bool dct_check(bool ok, const char *file, int line, const char *fmt, ...)
 	return false;
 }
 
+unsigned long dct_failures(void)
+{
+	return __atomic_load_n(&failures, __ATOMIC_RELAXED);
+}
+
 void dct_diag(const char *fmt, ...)
 {
 	va_list ap;

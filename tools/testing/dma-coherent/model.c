@@ -5,9 +5,11 @@
  * want = min(get_order(size), 1 MiB's order) on the absolute page number.
  * An allocation must succeed at that alignment iff some n free pages
  * start at a multiple of 2^want.  If none do and the pool's first page is
- * aligned to less than 2^want, it must succeed at the highest order k <
- * want at which some n free pages start at a multiple of 2^k, at the
- * lowest such place ("degraded"); else it must fail.  The model checks
+ * aligned to 2^b only, b < want, it must succeed at the highest order k,
+ * b <= k < want, at which some n free pages start at a multiple of 2^k,
+ * at the lowest such place ("degraded": never below the base's own
+ * alignment, which 6.12, aligning relative to the base, always gave);
+ * else it must fail.  The model checks
  * the place the allocator chose and records it; it never places anything
  * itself.  It also keeps the bitmaps coherent.c should have, in its
  * documented layout (bit 0 of every word on an absolute address).
@@ -124,7 +126,7 @@ int mp_align(const struct mpool *p, unsigned long n)
 		return k;
 	if (mp_base_order(p) >= (unsigned int)k)
 		return -1;
-	while (--k >= 0)
+	while (--k >= (int)mp_base_order(p))
 		if (mp_find(p, n, k) >= 0)
 			return k;
 	return -1;

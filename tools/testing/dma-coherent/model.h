@@ -62,7 +62,8 @@ long mp_find(const struct mpool *p, unsigned long n, unsigned int k);
 /*
  * The alignment order an allocation of @n pages must get in @p, or -1
  * if it must fail: mp_want(n) if that has room; else, in a pool whose
- * base is aligned below it, the highest order that has room.
+ * base is aligned below it, the highest order that has room, down to the
+ * base's alignment.
  */
 int mp_align(const struct mpool *p, unsigned long n);
 /* Is [@first, @first + @n) a place the rules allow?  NULL if so. */

@@ -19,7 +19,7 @@
 #include <linux/io.h>
 #include <linux/mutex.h>
 #include <linux/of_fdt.h>
-#include <linux/rculist.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -59,6 +59,11 @@ void shim_fail_call(unsigned long nth)
 {
 	fail_at = nth ? shim.calls + nth : 0;
 	failed = NULL;
+}
+
+bool shim_best_effort(const char *call)
+{
+	return !strncmp(call, "debugfs_", 8) || !strcmp(call, "kcalloc");
 }
 
 const char *shim_failed_call(void)
@@ -108,6 +113,22 @@ void shim_free(const void *p)
 		shim_hook(SHIM_HOOK_KFREE, p);
 	count(shim.allocs, -1);
 	free((void *)p);
+}
+
+/*
+ * kstrdup_const() copies too (the strings here are not in .rodata); its
+ * failures are named apart, since coherent.c may take them as best effort.
+ */
+const char *kstrdup_const(const char *s, gfp_t gfp)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = shim_alloc(1, strlen(s) + 1, gfp, false, "kstrdup_const");
+	if (d)
+		memcpy(d, s, strlen(s) + 1);
+	return d;
 }
 
 char *kstrdup(const char *s, gfp_t gfp)
@@ -458,6 +479,20 @@ void shim_lockdep_failed(void)
 	count(shim.bad, 1);
 }
 
+/* One queue for all: its name is the format, unformatted. */
+struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags,
+					 int max_active, ...)
+{
+	static struct workqueue_struct wq;
+
+	(void)flags;
+	(void)max_active;
+	if (call_fails("alloc_workqueue", true))
+		return NULL;
+	wq.name = fmt;
+	return &wq;
+}
+
 /*
  * Work items: a list the harness runs from shim_flush_work(), in the
  * calling thread, with no lock held, as a kworker would.
@@ -538,21 +573,6 @@ void rcu_read_unlock(void)
 	pthread_rwlock_unlock(&rcu_rw);
 	if (shim_hook)
 		shim_hook(SHIM_HOOK_RCU_UNLOCK, NULL);
-}
-
-/* A writer of an RCU list: readers are held off (a reader may not write). */
-void shim_rcu_update_begin(void)
-{
-	if (rcu_depth)
-		count(shim.bad, 1);
-	else
-		pthread_rwlock_wrlock(&rcu_rw);
-}
-
-void shim_rcu_update_end(void)
-{
-	if (!rcu_depth)
-		pthread_rwlock_unlock(&rcu_rw);
 }
 
 void synchronize_rcu(void)

@@ -44,6 +44,11 @@ extern bool shim_verbose;
 void shim_fail_call(unsigned long nth);
 /* Count a fallible call @what; true if it is the one to fail. */
 bool shim_call_fails(const char *what, bool may_sleep);
+/*
+ * Is a failure of @call one coherent.c shrugs off (debugfs) rather than
+ * one it returns?
+ */
+bool shim_best_effort(const char *call);
 /* Name of the call that failed since shim_fail_call(), or NULL. */
 const char *shim_failed_call(void);
 

@@ -27,6 +27,8 @@ extern const struct dct_test dct_tests[];
 __printf(4, 5) bool dct_check(bool ok, const char *file, int line,
 			      const char *fmt, ...);
 __printf(1, 2) void dct_diag(const char *fmt, ...);
+/* Failed checks so far. */
+unsigned long dct_failures(void);
 
 /* Check @cond; on failure print the expression or @fmt.  Returns @cond. */
 #define CHECK(cond) dct_check(!!(cond), __FILE__, __LINE__, "%s", #cond)

@@ -9,6 +9,7 @@
 void *shim_alloc(size_t n, size_t size, gfp_t gfp, bool zero, const char *what);
 void shim_free(const void *p);
 char *kstrdup(const char *s, gfp_t gfp);
+const char *kstrdup_const(const char *s, gfp_t gfp);
 
 #define kmalloc(size, gfp)	shim_alloc(1, size, gfp, false, "kmalloc")
 #define kzalloc(size, gfp)	shim_alloc(1, size, gfp, true, "kzalloc")
@@ -18,5 +19,6 @@ char *kstrdup(const char *s, gfp_t gfp);
 #define kvmalloc_array(n, size, gfp) shim_alloc(n, size, gfp, false, "kvmalloc_array")
 #define kfree(p)		shim_free(p)
 #define kvfree(p)		shim_free(p)
+#define kfree_const(p)		shim_free(p)
 
 #endif

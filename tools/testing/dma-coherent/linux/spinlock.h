@@ -4,10 +4,14 @@
 #define _DCT_LINUX_SPINLOCK_H
 
 #include <pthread.h>
+#include <linux/lockdep.h>
 
 typedef struct {
-	pthread_mutex_t	m;
+	pthread_mutex_t		m;
+	struct shim_lockdep_map	dep_map;
 } spinlock_t;
+
+#define DEFINE_SPINLOCK(x)	spinlock_t x = { .m = PTHREAD_MUTEX_INITIALIZER }
 
 /* Spinlocks held by this thread: sleeping calls check it is zero. */
 extern __thread int shim_atomic;
@@ -15,17 +19,20 @@ extern __thread int shim_atomic;
 static inline void spin_lock_init(spinlock_t *l)
 {
 	pthread_mutex_init(&l->m, NULL);
+	l->dep_map.held = false;
 }
 
 static inline void spin_lock(spinlock_t *l)
 {
 	pthread_mutex_lock(&l->m);
+	shim_lock_acquired(&l->dep_map);
 	shim_atomic++;
 }
 
 static inline void spin_unlock(spinlock_t *l)
 {
 	shim_atomic--;
+	shim_lock_released(&l->dep_map);
 	pthread_mutex_unlock(&l->m);
 }
 

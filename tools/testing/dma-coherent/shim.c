@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 
 #include <linux/bitmap.h>
@@ -551,17 +552,24 @@ unsigned long shim_work_pending(void)
 }
 
 /*
- * RCU: readers hold a rwlock for reading (the outermost one takes it),
- * synchronize_rcu() takes it for writing.  A reader is atomic context:
- * it may not sleep, nor wait for a grace period (that would deadlock).
+ * RCU, as SRCU does it: a reader counts itself in one of two counters,
+ * the one the epoch's parity names; a grace period flips the epoch and
+ * waits for the other counter to drain, twice, so that every reader that
+ * was counted when it began has left.  Atomics only: no lock that could
+ * order against the caller's (ThreadSanitizer would see one).  A reader is
+ * atomic context: it may not sleep, nor wait for a grace period.
  */
-static pthread_rwlock_t rcu_rw = PTHREAD_RWLOCK_INITIALIZER;
-static __thread int rcu_depth;
+static unsigned long rcu_epoch;
+static long rcu_readers[2];
+static __thread int rcu_depth, rcu_idx;
+static pthread_mutex_t gp_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void rcu_read_lock(void)
 {
-	if (!rcu_depth++)
-		pthread_rwlock_rdlock(&rcu_rw);
+	if (!rcu_depth++) {
+		rcu_idx = __atomic_load_n(&rcu_epoch, __ATOMIC_SEQ_CST) & 1;
+		__atomic_add_fetch(&rcu_readers[rcu_idx], 1, __ATOMIC_SEQ_CST);
+	}
 	shim_atomic++;
 }
 
@@ -570,18 +578,26 @@ void rcu_read_unlock(void)
 	shim_atomic--;
 	if (--rcu_depth)
 		return;
-	pthread_rwlock_unlock(&rcu_rw);
+	__atomic_sub_fetch(&rcu_readers[rcu_idx], 1, __ATOMIC_SEQ_CST);
 	if (shim_hook)
 		shim_hook(SHIM_HOOK_RCU_UNLOCK, NULL);
 }
 
 void synchronize_rcu(void)
 {
+	unsigned long old;
+	int i;
+
 	count(shim.grace_periods, 1);
 	if (shim_atomic) {
 		count(shim.bad, 1);
 		return;
 	}
-	pthread_rwlock_wrlock(&rcu_rw);
-	pthread_rwlock_unlock(&rcu_rw);
+	pthread_mutex_lock(&gp_lock);
+	for (i = 0; i < 2; i++) {
+		old = __atomic_fetch_add(&rcu_epoch, 1, __ATOMIC_SEQ_CST) & 1;
+		while (__atomic_load_n(&rcu_readers[old], __ATOMIC_SEQ_CST))
+			sched_yield();
+	}
+	pthread_mutex_unlock(&gp_lock);
 }

@@ -728,8 +728,8 @@ static void op_detach(void)
 }
 
 /* Check and record a buffer the allocator placed at @v in @p. */
-static void took(struct mpool *p, u8 *v, unsigned long n, dma_addr_t handle,
-		 dma_addr_t base)
+static void took(struct mpool *p, u8 *v, unsigned long n, ssize_t size,
+		 dma_addr_t handle, dma_addr_t base)
 {
 	unsigned long first = (v - p->virt) >> PAGE_SHIFT;
 	const char *why;
@@ -755,6 +755,15 @@ static void took(struct mpool *p, u8 *v, unsigned long n, dma_addr_t handle,
 		p->st.degraded++;
 		w.degraded++;
 		w.r->degraded++;
+		/* Traced with the orders wanted and given. */
+		if (!EXPECT(shim_traces[SHIM_TRACE_DEGRADED] == w.degraded &&
+			    shim_degraded.want == mp_want(n) &&
+			    shim_degraded.got == (unsigned int)k &&
+			    shim_degraded.dma == handle && shim_degraded.size == (u64)size,
+			    "%s: degraded trace: want %u got %u dma %#llx size %llu, model %u %d %#llx %zd",
+			    pname(p), shim_degraded.want, shim_degraded.got, shim_degraded.dma,
+			    shim_degraded.size, mp_want(n), k, (unsigned long long)handle, size))
+			return;
 	}
 	mp_take(p, first, n, ++w.seq | 1);
 	pattern(v, n, p->seed[first], false);
@@ -807,8 +816,8 @@ static void op_alloc(void)
 	if (p) {
 		if (!EXPECT(ret == 1, "alloc returned %d with a buffer", ret))
 			return;
-		took(p, v, n, handle, p->kind == MP_DECLARED ? p->dma :
-				      (dma_addr_t)(p->phys + dev->dma_offset));
+		took(p, v, n, size, handle, p->kind == MP_DECLARED ? p->dma :
+					    (dma_addr_t)(p->phys + dev->dma_offset));
 		return;
 	}
 	j = fallback ? 0 : 1;
@@ -1105,7 +1114,7 @@ static void op_galloc(void)
 	}
 	if (!EXPECT(global_owner_of(v) == p, "global alloc returned %p, outside the pool", v))
 		return;
-	took(p, v, n, handle, (dma_addr_t)(p->phys + w.dev[d].dma_offset));
+	took(p, v, n, size, handle, (dma_addr_t)(p->phys + w.dev[d].dma_offset));
 }
 
 /*

@@ -943,6 +943,8 @@ static void test_degraded(void)
 	CHECK_EQ(p.degraded, 1);
 	CHECK_EQ(p.failures, 0);
 	CHECK_EQ(shim_traces[SHIM_TRACE_DEGRADED], 1);
+	CHECK(shim_degraded.dma == odd && shim_degraded.got == 0 &&
+	      shim_degraded.want == min_t(unsigned int, 6, get_order(SZ_1M)));
 	CHECK_EQ(dma_release_from_dev_coherent(&dev, 6, v), 1);
 	dma_release_coherent_memory(&dev);
 
@@ -970,6 +972,7 @@ static void test_degraded(void)
 	v = alloc(&dev, 40 * PS, &h);
 	CHECKF(v && h == odd + 31 * PS, "40 pages at %#llx, expected %#llx",
 	       (unsigned long long)h, (unsigned long long)(odd + 31 * PS));
+	CHECK(shim_degraded.want == 6 && shim_degraded.got == 5);
 	CHECK(!alloc(&dev, 40 * PS, NULL));
 	p = pool_of(&dev, 0);
 	CHECK(p.degraded == 1 && p.failures == 1);

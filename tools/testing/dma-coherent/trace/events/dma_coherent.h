@@ -3,6 +3,8 @@
 #ifndef _DCT_TRACE_DMA_COHERENT_H
 #define _DCT_TRACE_DMA_COHERENT_H
 
+#include <linux/types.h>
+
 enum {
 	SHIM_TRACE_ALLOC, SHIM_TRACE_ALLOC_FAIL, SHIM_TRACE_FREE,
 	SHIM_TRACE_MISUSE, SHIM_TRACE_DEGRADED, SHIM_TRACE_NR
@@ -10,11 +12,27 @@ enum {
 
 extern unsigned long shim_traces[SHIM_TRACE_NR];
 
+/* The last dma_coherent_alloc_degraded event's fields. */
+extern struct shim_degraded {
+	unsigned long long	size, dma;
+	unsigned int		want, got;
+} shim_degraded;
+
 #define shim_trace(event) __atomic_add_fetch(&shim_traces[event], 1, __ATOMIC_RELAXED)
 #define trace_dma_coherent_alloc(...)		shim_trace(SHIM_TRACE_ALLOC)
 #define trace_dma_coherent_alloc_fail(...)	shim_trace(SHIM_TRACE_ALLOC_FAIL)
 #define trace_dma_coherent_free(...)		shim_trace(SHIM_TRACE_FREE)
 #define trace_dma_coherent_misuse(...)		shim_trace(SHIM_TRACE_MISUSE)
-#define trace_dma_coherent_alloc_degraded(...)	shim_trace(SHIM_TRACE_DEGRADED)
+
+static inline void trace_dma_coherent_alloc_degraded(const void *dev, const char *pool,
+						     size_t size, u64 dma, unsigned int want,
+						     unsigned int got)
+{
+	(void)dev;
+	(void)pool;
+	shim_degraded = (struct shim_degraded) {
+		.size = size, .dma = dma, .want = want, .got = got };
+	shim_trace(SHIM_TRACE_DEGRADED);
+}
 
 #endif

@@ -5,6 +5,7 @@
  * and must leave no allocation or mapping behind (main.c checks).
  */
 #include <errno.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -885,10 +886,13 @@ static void in_child(const char *what, void (*fn)(void))
 	if (!CHECKF(pid > 0, "%s: fork failed", what))
 		return;
 	waitpid(pid, &status, 0);
-	CHECKF(WIFEXITED(status) && !WEXITSTATUS(status),
-	       "%s: %s %d in the child (a sanitizer report or failed checks above)",
-	       what, WIFSIGNALED(status) ? "signal" : "exit status",
-	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		CHECKF(false, "%s: the child hung (its alarm went off)", what);
+	else
+		CHECKF(WIFEXITED(status) && !WEXITSTATUS(status),
+		       "%s: %s %d in the child (a sanitizer report or failed checks above)",
+		       what, WIFSIGNALED(status) ? "signal" : "exit status",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 #endif
 }
 
@@ -1504,6 +1508,45 @@ out:
 	shim_arena_exit();
 }
 
+/*
+ * debugfs that never comes up (debugfs=off or =no-mount on the command
+ * line, CONFIG_DEBUG_FS_ALLOW_NONE): the late initcall must still return,
+ * and the pools work on without directories.  In a child with an alarm,
+ * so that a hang fails the test (SIGALRM) instead of the run.
+ */
+static void debugfs_off_child(void)
+{
+	struct device dev = mkdev("nodebugfs");
+	void *v;
+
+	if (!setup())
+		return;
+	shim_debugfs_up = false;
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, 0x30000000, 16 * PS), 0);
+	alarm(3);
+	CHECK_EQ(dcw_debugfs_init(), 0);
+	alarm(0);
+	CHECK(!pool_of(&dev, 0).debugfs);
+	v = alloc(&dev, PS, NULL);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, v), 1);
+	dma_release_coherent_memory(&dev);
+	shim_arena_exit();
+}
+
+static void test_debugfs_off(void)
+{
+	in_child("the late initcall with debugfs off", debugfs_off_child);
+}
+
+static const char *skip_no_fork(void)
+{
+#ifdef __SANITIZE_THREAD__
+	return "a hang cannot be caught without a child process";
+#else
+	return NULL;
+#endif
+}
+
 static void test_difftest(void)
 {
 	struct engine_result r;
@@ -1717,6 +1760,7 @@ const struct dct_test dct_tests[] = {
 	T(release_live), T(chains), T(global_pool), T(fail_injection),
 	T(address_wrap), T(declare_unnamed), T(degraded), T(frames), T(shared_pool),
 	T(released_device), T(release_race), T(mmap_one_buffer), T(mmap_misuse),
-	T(debugfs), T(difftest), T(concurrency), T(huge_pool, .skip = skip_huge),
+	T(debugfs), T(debugfs_off, .skip = skip_no_fork), T(difftest), T(concurrency),
+	T(huge_pool, .skip = skip_huge),
 	{ }
 };

@@ -1857,6 +1857,8 @@ static int __init dma_coherent_debugfs_init(void)
 		}
 		rcu_read_unlock();
 		if (todo) {
+			/* Once each, even with debugfs off (debugfs=off). */
+			todo->debugfs_tried = true;
 			pool_debugfs_add(todo);
 			pool_put(todo);
 		}

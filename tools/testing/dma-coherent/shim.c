@@ -30,7 +30,7 @@
 
 struct shim_counters shim;
 unsigned long shim_traces[SHIM_TRACE_NR];
-struct shim_degraded shim_degraded;
+__thread struct shim_degraded shim_degraded;
 struct shim_remap shim_remap;
 bool shim_verbose;
 __thread int shim_atomic;

@@ -12,8 +12,8 @@ enum {
 
 extern unsigned long shim_traces[SHIM_TRACE_NR];
 
-/* The last dma_coherent_alloc_degraded event's fields. */
-extern struct shim_degraded {
+/* The fields of this thread's last dma_coherent_alloc_degraded event. */
+extern __thread struct shim_degraded {
 	unsigned long long	size, dma;
 	unsigned int		want, got;
 } shim_degraded;

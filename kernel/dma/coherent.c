@@ -22,7 +22,10 @@
  *   Device-tree and global pools, whose DMA address depends on the
  *   device, align on the physical address.  The cap is 1 MiB on every
  *   page size, CMA's default with 4 KiB pages (CONFIG_CMA_ALIGNMENT):
- *   equal video frames pack a carve-out as tightly as CMA packs them.
+ *   equal video frames pack a carve-out as tightly as CMA packs them.  In
+ *   a pool whose base is not 1 MiB aligned, such buffers are aligned as
+ *   the base is, which is all that 6.12 could give them there, and pack
+ *   as tightly as their sizes allow.
  * - A pool whose base is not aligned to a request may have no room at
  *   that alignment where 6.12, aligning relative to the base, had some.
  *   The buffer then goes at the best alignment the pool can give, never
@@ -1317,6 +1320,9 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 		return NULL;
 	n = PAGE_ALIGN((size_t)size) >> PAGE_SHIFT;
 	want = min_t(unsigned int, order_base_2(n), CAPPED_ALIGN_ORDER);
+	/* Over 1 MiB: no more than the base's own alignment (all 6.12 gave). */
+	if (order_base_2(n) > CAPPED_ALIGN_ORDER)
+		want = min(want, mem->base_order);
 
 	spin_lock_irqsave(&mem->lock, flags);
 	u = dev ? pool_user(mem, dev) : NULL;

@@ -1497,6 +1497,40 @@ static void frames_pack_like_cma(struct kunit *test)
 }
 
 /*
+ * In a carve-out whose base is only page aligned, frames over 1 MiB are
+ * aligned as the base is (all 6.12 gave there) and pack back to back:
+ * eight XRGB8888 1080p frames in 64 MiB, as in 6.12, not the seven that
+ * 1 MiB alignment from that base leaves room for.
+ */
+static void frames_pack_misaligned_base(struct kunit *test)
+{
+	const size_t frame = 1920 * 1080 * 4, pool = SZ_64M;
+	size_t want = (pool / PAGE_SIZE) / (PAGE_ALIGN(frame) / PAGE_SIZE), n612, n;
+	struct pool_ctx ctx;
+	dma_addr_t *h;
+	void **b;
+
+	n612 = pool / (PAGE_SIZE << get_order(frame));
+	declare_pool(test, &ctx, PAGE_SIZE, pool);
+	b = kunit_kcalloc(test, want + 1, sizeof(*b), GFP_KERNEL);
+	h = kunit_kcalloc(test, want + 1, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	for (n = 0; n <= want; n++) {
+		b[n] = dma_alloc_coherent(ctx.dev, frame, &h[n], GFP_KERNEL | __GFP_NOWARN);
+		if (!b[n])
+			break;
+		KUNIT_EXPECT_TRUE(test, in_pool(&ctx, h[n], frame));
+	}
+	kunit_info(test, "%zu frames of %zu bytes in %zu MiB at a page-aligned base (6.12: %zu)",
+		   n, frame, pool / SZ_1M, n612);
+	KUNIT_EXPECT_EQ(test, n, want);
+	KUNIT_EXPECT_GE(test, n, n612);
+	while (n--)
+		dma_free_coherent(ctx.dev, frame, b[n], h[n]);
+}
+
+/*
  * Carve-outs sized for a known set of buffers (mtk_vpu: 4 MiB then 1 MiB
  * in 5 MiB; npcm-video: 5 MiB in 5 MiB; the Dreamcast BBA: 7168 and 10256
  * bytes in 32 KiB).  All fit, in either order; 6.12 rounded 5 MiB to
@@ -1848,6 +1882,7 @@ static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(declare_before_name),
 	KUNIT_CASE(exact_carveout),
 	KUNIT_CASE(frames_pack_like_cma),
+	KUNIT_CASE(frames_pack_misaligned_base),
 	KUNIT_CASE(exact_sum),
 	KUNIT_CASE(first_fit_base),
 	KUNIT_CASE(dt_rebind_without_release),

@@ -751,18 +751,18 @@ static void took(struct mpool *p, u8 *v, unsigned long n, ssize_t size,
 	if (!EXPECT(pattern(v, n, 0, true), "%s: buffer at page %lu not zeroed", pname(p), first))
 		return;
 	k = mp_align(p, n);
-	if (k < (int)mp_want(n)) {
+	if (k < (int)mp_want(p, n)) {
 		p->st.degraded++;
 		w.degraded++;
 		w.r->degraded++;
 		/* Traced with the orders wanted and given. */
 		if (!EXPECT(shim_traces[SHIM_TRACE_DEGRADED] == w.degraded &&
-			    shim_degraded.want == mp_want(n) &&
+			    shim_degraded.want == mp_want(p, n) &&
 			    shim_degraded.got == (unsigned int)k &&
 			    shim_degraded.dma == handle && shim_degraded.size == (u64)size,
 			    "%s: degraded trace: want %u got %u dma %#llx size %llu, model %u %d %#llx %zd",
 			    pname(p), shim_degraded.want, shim_degraded.got, shim_degraded.dma,
-			    shim_degraded.size, mp_want(n), k, (unsigned long long)handle, size))
+			    shim_degraded.size, mp_want(p, n), k, (unsigned long long)handle, size))
 			return;
 	}
 	mp_take(p, first, n, ++w.seq | 1);

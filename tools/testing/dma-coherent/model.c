@@ -2,7 +2,8 @@
 /*
  * The reference model: the simplest allocator with the rules of
  * kernel/dma/coherent.c.  A buffer of n pages wants alignment order
- * want = min(get_order(size), 1 MiB's order) on the absolute page number.
+ * want = min(get_order(size), 1 MiB's order) on the absolute page number,
+ * and for buffers over 1 MiB no more than the pool base's own order.
  * An allocation must succeed at that alignment iff some n free pages
  * start at a multiple of 2^want.  If none do and the pool's first page is
  * aligned to 2^b only, b < want, it must succeed at the highest order k,
@@ -28,9 +29,13 @@ unsigned int mp_order(unsigned long n)
 	return o;
 }
 
-unsigned int mp_want(unsigned long n)
+unsigned int mp_want(const struct mpool *p, unsigned long n)
 {
-	return min_t(unsigned int, mp_order(n), MODEL_CAP_ORDER);
+	unsigned int want = min_t(unsigned int, mp_order(n), MODEL_CAP_ORDER);
+
+	if (mp_order(n) > MODEL_CAP_ORDER && mp_base_order(p) < want)
+		want = mp_base_order(p);
+	return want;
 }
 
 unsigned int mp_base_order(const struct mpool *p)
@@ -118,7 +123,7 @@ long mp_find(const struct mpool *p, unsigned long n, unsigned int k)
 
 int mp_align(const struct mpool *p, unsigned long n)
 {
-	int k = mp_want(n);
+	int k = mp_want(p, n);
 
 	if (!n || n > p->pages)
 		return -1;
@@ -148,9 +153,9 @@ const char *mp_check_place(const struct mpool *p, unsigned long first,
 	if (k < 0)
 		return "placed where the rules find no room";
 	if (abs % (1ULL << k))
-		return k == (int)mp_want(n) ? "buffer not aligned to its order (capped at 1 MiB)" :
+		return k == (int)mp_want(p, n) ? "buffer not aligned to its order (capped at 1 MiB)" :
 		       "degraded buffer below the best alignment the pool has room for";
-	if (k < (int)mp_want(n) && (long)first != mp_find(p, n, k))
+	if (k < (int)mp_want(p, n) && (long)first != mp_find(p, n, k))
 		return "degraded buffer not at the lowest place of its alignment";
 	return NULL;
 }

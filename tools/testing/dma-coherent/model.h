@@ -50,8 +50,11 @@ struct mpool {
 
 /* Order of a buffer of @n pages: smallest o with 2^o >= n. */
 unsigned int mp_order(unsigned long n);
-/* The alignment order a buffer of @n pages wants: its order, capped. */
-unsigned int mp_want(unsigned long n);
+/*
+ * The alignment order a buffer of @n pages wants in @p: its order, capped
+ * at 1 MiB, and over 1 MiB at the base's own order.
+ */
+unsigned int mp_want(const struct mpool *p, unsigned long n);
 /* The alignment order of the pool's page 0 (64 for absolute page 0). */
 unsigned int mp_base_order(const struct mpool *p);
 int mp_init(struct mpool *p, int kind, phys_addr_t phys, dma_addr_t dma,
@@ -61,7 +64,7 @@ void mp_exit(struct mpool *p);
 long mp_find(const struct mpool *p, unsigned long n, unsigned int k);
 /*
  * The alignment order an allocation of @n pages must get in @p, or -1
- * if it must fail: mp_want(n) if that has room; else, in a pool whose
+ * if it must fail: mp_want(p, n) if that has room; else, in a pool whose
  * base is aligned below it, the highest order that has room, down to the
  * base's alignment.
  */

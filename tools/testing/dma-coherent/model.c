@@ -153,7 +153,8 @@ const char *mp_check_place(const struct mpool *p, unsigned long first,
 	if (k < 0)
 		return "placed where the rules find no room";
 	if (abs % (1ULL << k))
-		return k == (int)mp_want(p, n) ? "buffer not aligned to its order (capped at 1 MiB)" :
+		return k == (int)mp_want(p, n) ?
+		       "buffer not aligned to its order (capped at 1 MiB)" :
 		       "degraded buffer below the best alignment the pool has room for";
 	if (k < (int)mp_want(p, n) && (long)first != mp_find(p, n, k))
 		return "degraded buffer not at the lowest place of its alignment";

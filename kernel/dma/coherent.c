@@ -1214,6 +1214,20 @@ static long pool_find_fit(const struct dma_coherent_mem *mem,
 }
 
 /*
+ * The alignment order a buffer of @n pages wants in @mem: its order,
+ * capped at 1 MiB; over 1 MiB, no more than the base's own alignment
+ * (all that 6.12 gave there).
+ */
+static unsigned int pool_want(const struct dma_coherent_mem *mem, unsigned long n)
+{
+	unsigned int want = min_t(unsigned int, order_base_2(n), CAPPED_ALIGN_ORDER);
+
+	if (order_base_2(n) > CAPPED_ALIGN_ORDER)
+		want = min(want, mem->base_order);
+	return want;
+}
+
+/*
  * Find room for @n pages at alignment order @want (order_base_2(@n), or
  * the cap): returns the bitmap index or -1, and in *@got the alignment
  * order given, lower than @want only in a pool whose base is not aligned
@@ -1319,10 +1333,7 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	if (size <= 0)
 		return NULL;
 	n = PAGE_ALIGN((size_t)size) >> PAGE_SHIFT;
-	want = min_t(unsigned int, order_base_2(n), CAPPED_ALIGN_ORDER);
-	/* Over 1 MiB: no more than the base's own alignment (all 6.12 gave). */
-	if (order_base_2(n) > CAPPED_ALIGN_ORDER)
-		want = min(want, mem->base_order);
+	want = pool_want(mem, n);
 
 	spin_lock_irqsave(&mem->lock, flags);
 	u = dev ? pool_user(mem, dev) : NULL;
@@ -1846,6 +1857,13 @@ static void pool_debugfs_remove(struct dma_coherent_mem *mem)
 static bool pool_get(struct dma_coherent_mem *mem);
 static void pool_put(struct dma_coherent_mem *mem);
 
+static void pool_debugfs_register(struct dma_coherent_mem *mem)
+{
+	mutex_lock(&dma_coherent_debugfs_lock);
+	pool_debugfs_add(mem);
+	mutex_unlock(&dma_coherent_debugfs_lock);
+}
+
 /* Directories for the pools made before debugfs was up. */
 static int __init dma_coherent_debugfs_init(void)
 {
@@ -1874,7 +1892,7 @@ static int __init dma_coherent_debugfs_init(void)
 }
 late_initcall(dma_coherent_debugfs_init);
 #else
-static inline void pool_debugfs_add(struct dma_coherent_mem *mem) { }
+static inline void pool_debugfs_register(struct dma_coherent_mem *mem) { }
 static inline void pool_debugfs_remove(struct dma_coherent_mem *mem) { }
 #endif /* CONFIG_DEBUG_FS */
 
@@ -1899,6 +1917,7 @@ static void pool_destroy_work(struct work_struct *work)
 	pool_destroy(container_of(work, struct dma_coherent_mem, destroy_work));
 }
 
+#ifdef CONFIG_DEBUG_FS
 /* Take a reference unless the pool is going; for debugfs. */
 static bool pool_get(struct dma_coherent_mem *mem)
 {
@@ -1924,11 +1943,27 @@ static void pool_put(struct dma_coherent_mem *mem)
 	if (last)
 		queue_work(dma_coherent_wq, &mem->destroy_work);
 }
+#endif
 
 /*
- * List @mem in the registry, unless its physical range overlaps a pool
- * that is listed: one page is never in two pools at once, even while a
- * released pool waits for its last buffers.  Then its debugfs directory.
+ * A declared pool released while buffers are still live: no device can
+ * reach it any more, so it can only lose buffers until it goes.  Read
+ * without its lock (the registry lock comes after a pool lock).
+ */
+static bool pool_orphaned(struct dma_coherent_mem *mem)
+{
+	return mem->declared && data_race(list_empty(&mem->users)) &&
+	       data_race(READ_ONCE(mem->live));
+}
+
+/*
+ * List @mem in the registry, first, so that on architectures whose
+ * memremap() gives the same address for the same range the newest pool
+ * wins lookups.  Refused when its range overlaps a released pool whose
+ * buffers are still live: those pages are not free.  Other overlaps were
+ * allowed in 6.12 and still are (a pool declared inside a buffer of
+ * another, as remoteproc may; a Dreamcast PCI fixup declaring again for
+ * a rescanned device).  Then its debugfs directory.
  */
 static int pool_register(struct dma_coherent_mem *mem)
 {
@@ -1940,19 +1975,17 @@ static int pool_register(struct dma_coherent_mem *mem)
 	spin_lock_irqsave(&dma_coherent_pools_lock, flags);
 	list_for_each_entry(p, &dma_coherent_pools, node) {
 		other = PFN_PHYS(p->pfn_base);
-		if (start < other + ((u64)p->pages << PAGE_SHIFT) && other < start + len) {
-			spin_unlock_irqrestore(&dma_coherent_pools_lock, flags);
-			pr_err("%s: %pa + %#llx overlaps pool %s, which is in use\n",
+		if (start < other + ((u64)p->pages << PAGE_SHIFT) && other < start + len &&
+		    pool_orphaned(p)) {
+			pr_err("%s: %pa + %#llx overlaps pool %s, released with buffers still live\n",
 			       mem->name, &start, (unsigned long long)len, p->name);
+			spin_unlock_irqrestore(&dma_coherent_pools_lock, flags);
 			return -EBUSY;
 		}
 	}
-	list_add_tail_rcu(&mem->node, &dma_coherent_pools);
+	list_add_rcu(&mem->node, &dma_coherent_pools);
 	spin_unlock_irqrestore(&dma_coherent_pools_lock, flags);
-
-	mutex_lock(&dma_coherent_debugfs_lock);
-	pool_debugfs_add(mem);
-	mutex_unlock(&dma_coherent_debugfs_lock);
+	pool_debugfs_register(mem);
 	return 0;
 }
 

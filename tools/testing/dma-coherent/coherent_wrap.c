@@ -21,7 +21,10 @@ void *shim_memset(void *p, int c, size_t n);
 
 #define CONFIG_DMA_GLOBAL_POOL 1
 #define CONFIG_OF_RESERVED_MEM 1
+/* make nodebugfs builds it without, as kunit/arm.kunitconfig does. */
+#ifndef DCT_NO_DEBUG_FS
 #define CONFIG_DEBUG_FS 1
+#endif
 
 #ifdef COHERENT_C
 #include COHERENT_C
@@ -229,12 +232,11 @@ const char *dcw_check(struct dma_coherent_mem *mem)
 
 long dcw_find(struct dma_coherent_mem *mem, unsigned long n, unsigned int *got)
 {
-	unsigned int want = min_t(unsigned int, order_base_2(n), CAPPED_ALIGN_ORDER);
 	long idx = -1;
 
 	*got = 0;
 	if (n && n <= mem->pages)
-		idx = pool_search(mem, n, want, got);
+		idx = pool_search(mem, n, pool_want(mem, n), got);
 	return idx < 0 ? -1 : idx - (long)mem->off;
 }
 
@@ -307,6 +309,7 @@ bool dcw_global_destroy(void)
 	return true;
 }
 
+#ifdef CONFIG_DEBUG_FS
 int dcw_debugfs_init(void)
 {
 	return dma_coherent_debugfs_init();
@@ -316,3 +319,4 @@ struct dentry *dcw_debugfs_root(void)
 {
 	return dma_coherent_debugfs_root;
 }
+#endif

@@ -161,6 +161,16 @@ const char *mp_check_place(const struct mpool *p, unsigned long first,
 	return NULL;
 }
 
+bool mp_has_users(const struct mpool *p)
+{
+	int d;
+
+	for (d = 0; d < MODEL_NDEV; d++)
+		if (p->user[d] != MU_NONE)
+			return true;
+	return false;
+}
+
 unsigned long mp_refs(const struct mpool *p)
 {
 	unsigned long refs = p->live + (p->kind != MP_DECLARED);

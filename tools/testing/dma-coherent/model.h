@@ -72,6 +72,8 @@ int mp_align(const struct mpool *p, unsigned long n);
 /* Is [@first, @first + @n) a place the rules allow?  NULL if so. */
 const char *mp_check_place(const struct mpool *p, unsigned long first,
 			   unsigned long n);
+/* Has @p a device record, attached or stale? */
+bool mp_has_users(const struct mpool *p);
 /* Attached devices and stale records, plus live buffers (plus one for good). */
 unsigned long mp_refs(const struct mpool *p);
 void mp_take(struct mpool *p, unsigned long first, unsigned long n, u32 seed);

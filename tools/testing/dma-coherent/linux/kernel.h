@@ -12,6 +12,11 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/types.h>
+
+/* An access KCSAN is told is racy on purpose: a relaxed load here. */
+#ifndef data_race
+#define data_race(expr)	({ __typeof__(expr) __v; __atomic_thread_fence(__ATOMIC_RELAXED); __v = (expr); __v; })
+#endif
 #include <linux/printk.h>
 #include <linux/types.h>
 

@@ -20,6 +20,16 @@ static inline void list_add_tail_rcu(struct list_head *new, struct list_head *he
 	head->prev = new;
 }
 
+static inline void list_add_rcu(struct list_head *new, struct list_head *head)
+{
+	struct list_head *next = head->next;
+
+	new->next = next;
+	new->prev = head;
+	__atomic_store_n(&head->next, new, __ATOMIC_RELEASE);
+	next->prev = new;
+}
+
 /* As the kernel's: ->next stays valid for readers that were on the entry. */
 static inline void list_del_rcu(struct list_head *entry)
 {

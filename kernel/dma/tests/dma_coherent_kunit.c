@@ -1732,6 +1732,31 @@ static void dt_released_device_freed(struct kunit *test)
 }
 
 /*
+ * A range whose pool was released with a buffer still live is not free:
+ * declaring it again is refused until that buffer is freed (6.12 had
+ * unmapped the pool and let the pages be handed out twice).
+ */
+static void redeclare_over_live_buffer(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	dma_addr_t h;
+	void *b;
+
+	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	b = pool_alloc_raw(ctx.dev, PAGE_SIZE, &h);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	dma_release_coherent_memory(ctx.dev);
+	KUNIT_EXPECT_EQ(test, -EBUSY, dma_declare_coherent_memory(ctx.dev, ctx.phys, ctx.dma,
+								  16 * PAGE_SIZE));
+	KUNIT_EXPECT_NULL(test, ctx.dev->dma_mem);
+	if (ctx.dev->dma_mem)
+		dma_release_coherent_memory(ctx.dev);
+	KUNIT_EXPECT_EQ(test, 1, dma_release_from_dev_coherent(ctx.dev, 0, b));
+	KUNIT_EXPECT_EQ(test, 0, dma_declare_coherent_memory(ctx.dev, ctx.phys, ctx.dma,
+							     16 * PAGE_SIZE));
+}
+
+/*
  * Release (remove()) racing with the last free from another thread: one
  * of them tears the pool down, exactly once (KASAN and lockdep watch this
  * in the debug run).
@@ -1889,6 +1914,7 @@ static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(free_through_other_device),
 	KUNIT_CASE(dt_shared_cross_free),
 	KUNIT_CASE(dt_released_device_freed),
+	KUNIT_CASE(redeclare_over_live_buffer),
 	KUNIT_CASE(release_races_last_free),
 	KUNIT_CASE(mmap_one_buffer),
 	{}

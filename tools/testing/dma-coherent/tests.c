@@ -1754,13 +1754,77 @@ static const char *skip_huge(void)
 }
 
 #define T(n, ...) { .name = #n, .run = test_##n, __VA_ARGS__ }
+/*
+ * Overlapping declarations: refused only over a pool released while its
+ * buffers are live (those pages are not free); what 6.12 allowed still
+ * works: the Dreamcast PCI fixup declaring again for a rescanned device
+ * whose predecessor was freed unreleased, and a pool declared inside a
+ * buffer of a device-tree pool (a remoteproc vdev carve-out).
+ */
+static void test_overlap(void)
+{
+	struct reserved_mem r = { .name = "outer", .size = 32 * PS };
+	struct device dev = mkdev("bba"), dev2 = mkdev("vdev"), host = mkdev("rproc"), old;
+	dma_addr_t h;
+	u8 *b, *c;
+
+	if (!setup())
+		return;
+	/* Released with a buffer live: its range is refused until it goes. */
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, t_phys, 8 * PS), 0);
+	b = alloc(&dev, PS, NULL);
+	dma_release_coherent_memory(&dev);
+	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys + 4 * PS, t_phys, 8 * PS), -EBUSY);
+	CHECK(!dev2.dma_mem);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, b), 1);
+	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys + 4 * PS, t_phys, 8 * PS), 0);
+	CHECK_EQ(shim.maps, 1);
+	dma_release_coherent_memory(&dev2);
+
+	/*
+	 * The rescanned BBA: the old device is never released (as if freed
+	 * unreleased; released at the end here, to leave nothing behind).
+	 */
+	old = mkdev("bba");
+	CHECK_EQ(dma_declare_coherent_memory(&old, t_phys, t_phys, 8 * PS), 0);
+	c = alloc(&old, 2 * PS, &h);
+	CHECK_EQ(dma_release_from_dev_coherent(&old, 1, c), 1);
+	dev = mkdev("bba");
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, t_phys, 8 * PS), 0);
+	c = alloc(&dev, 2 * PS, &h);
+	CHECK(c);
+	CHECK_EQ(dcw_lookup(c), dcw_pool_of(&dev, 0));
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 1, c), 1);
+	dma_release_coherent_memory(&dev);
+	dma_release_coherent_memory(&old);
+
+	/* A pool inside a buffer of a device-tree pool. */
+	r.base = t_phys + 64 * PS;
+	CHECK(!dcw_rmem_setup(&r));
+	CHECK_EQ(r.ops->device_init(&r, &host), 0);
+	b = alloc(&host, 8 * PS, &h);
+	CHECK(b);
+	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys + 64 * PS + (b - arena - 64 * PS),
+					     h, 8 * PS), 0);
+	c = alloc(&dev2, 8 * PS, NULL);
+	CHECK(c);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev2, 3, c), 1);
+	dma_release_coherent_memory(&dev2);
+	CHECK_EQ(dma_release_from_dev_coherent(&host, 3, b), 1);
+	dma_release_coherent_memory(&host);
+	CHECK(dcw_rmem_destroy(&r));
+	shim_flush_work();
+	shim_arena_exit();
+}
+
 const struct dct_test dct_tests[] = {
 	T(word_maxfit), T(ext_fit), T(declare_errors), T(declare_trim), T(alloc_basics),
 	T(alignment), T(capped_alignment), T(free_misuse), T(mmap),
 	T(release_live), T(chains), T(global_pool), T(fail_injection),
 	T(address_wrap), T(declare_unnamed), T(degraded), T(frames), T(shared_pool),
 	T(released_device), T(release_race), T(mmap_one_buffer), T(mmap_misuse),
-	T(debugfs), T(debugfs_off, .skip = skip_no_fork), T(difftest), T(concurrency),
+	T(debugfs), T(debugfs_off, .skip = skip_no_fork), T(overlap), T(difftest),
+	T(concurrency),
 	T(huge_pool, .skip = skip_huge),
 	{ }
 };

@@ -1952,8 +1952,13 @@ static void pool_put(struct dma_coherent_mem *mem)
  */
 static bool pool_orphaned(struct dma_coherent_mem *mem)
 {
-	return mem->declared && data_race(list_empty(&mem->users)) &&
-	       data_race(READ_ONCE(mem->live));
+	bool unused, live;
+
+	/* Racy on purpose: an orphan gains no device, only loses buffers. */
+	unused = data_race(list_empty(&mem->users));
+	/* Likewise: written under the pool's lock, which we may not take. */
+	live = data_race(READ_ONCE(mem->live));
+	return mem->declared && unused && live;
 }
 
 /*

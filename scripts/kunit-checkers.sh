@@ -83,7 +83,7 @@ rc=$?
 # Functions of the pool code and of its tests, for the KCSAN verdict.
 syms=$out/pool-symbols.txt
 for o in kernel/dma/coherent.o kernel/dma/tests/dma_coherent_kunit.o; do
-	[ -f "$out/$o" ] && nm --defined-only "$out/$o" | awk '$2 ~ /^[tTwW]$/ {print $3}'
+	[ -f "$out/$o" ] && nm --defined-only "$out/$o" 2>/dev/null | awk '$2 ~ /^[tTwW]$/ {print $3}'
 done | sed 's/\..*//' | sort -u >"$syms"
 
 python3 - "$stage" "$out/test.log" "$syms" "${must_run[@]}" <<'PY'

@@ -14,10 +14,10 @@
  * next declare or attach works.
  *
  * dma_coherent_leaks: linked after every other dma_coherent suite, so it
- * runs last.  It leaks one object on purpose, waits for kmemleak's minimum
- * object age, scans, and fails unless kmemleak reported that object and
- * nothing allocated by the pool code (declare, attach, the global pool and
- * of_reserved_mem's attach) during the whole boot.
+ * runs last.  It leaks a few objects on purpose, waits for kmemleak's
+ * minimum object age, scans, and fails unless kmemleak reported those
+ * objects and nothing allocated by the pool code (declare, attach, the
+ * global pool and of_reserved_mem's attach) during the whole boot.
  *
  * Debugfs is written and read as a user would, through a page of user
  * memory (kunit_vm_mmap()) and vfs_write()/vfs_read(): the files involved
@@ -459,24 +459,59 @@ static const char *const pool_markers[] = {
 	"of_reserved_mem_device",
 };
 
-/* Kept XORed so that no word in memory points at the object. */
-static unsigned long leak_control_hidden;
+/*
+ * The control: objects leaked on purpose, from a cache of their own (no
+ * stale free pointer in a live object of a shared cache can refer to
+ * them), their addresses kept XORed (no word in memory points at them).
+ * The scans run with kmemleak's task-stack scanning off, so that a stale
+ * copy in a dead stack frame does not count either.
+ */
+#define LEAK_CONTROLS		4
+#define LEAK_CONTROL_SIZE	96
 
-static noinline void leak_control_alloc(void)
+static unsigned long leak_control_hidden[LEAK_CONTROLS];
+
+static noinline int leak_controls_alloc(struct kmem_cache *cache)
 {
-	void *p = kmalloc(96, GFP_KERNEL);
+	void *p;
+	int i;
 
-	if (p)
-		memset(p, 0x5c, 96);
-	WRITE_ONCE(leak_control_hidden, (unsigned long)p ^ ~0UL);
+	for (i = 0; i < LEAK_CONTROLS; i++) {
+		p = kmem_cache_alloc(cache, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		memset(p, 0x5c, LEAK_CONTROL_SIZE);
+		WRITE_ONCE(leak_control_hidden[i], (unsigned long)p ^ ~0UL);
+	}
+	return 0;
 }
 
-/* Overwrite the dead stack below us, where the pointer may linger. */
-static noinline void scrub_stack(void)
+static void leak_controls_free(struct kmem_cache *cache)
 {
-	char junk[1024];
+	unsigned long p;
+	int i;
 
-	memzero_explicit(junk, sizeof(junk));
+	for (i = 0; i < LEAK_CONTROLS; i++) {
+		p = READ_ONCE(leak_control_hidden[i]);
+		if (p)
+			kmem_cache_free(cache, (void *)(p ^ ~0UL));
+		WRITE_ONCE(leak_control_hidden[i], 0);
+	}
+	kmem_cache_destroy(cache);
+}
+
+static bool is_control(const char *block)
+{
+	char tag[40];
+	int i;
+
+	for (i = 0; i < LEAK_CONTROLS; i++) {
+		snprintf(tag, sizeof(tag), "unreferenced object 0x%08lx ",
+			 READ_ONCE(leak_control_hidden[i]) ^ ~0UL);
+		if (!strncmp(block, tag, strlen(tag)))
+			return true;
+	}
+	return false;
 }
 
 static bool block_is_pool(const char *block, size_t len)
@@ -491,41 +526,45 @@ static bool block_is_pool(const char *block, size_t len)
 
 static void kmemleak_after_all_suites(struct kunit *test)
 {
-	unsigned long control;
-	unsigned int total = 0, ours = 0;
-	bool control_seen = false;
-	char *report, *b, *next, tag[40];
+	unsigned int total = 0, ours = 0, controls = 0;
+	struct kmem_cache *cache;
+	char *report, *b, *next;
 	struct dbgfs d;
 	int i, ret;
 
 	if (!dbgfs_open(test, &d))
 		kunit_skip(test, "no debugfs");
-	leak_control_alloc();
-	scrub_stack();
-	control = READ_ONCE(leak_control_hidden) ^ ~0UL;
-	KUNIT_ASSERT_NE(test, control, 0);
+	cache = kmem_cache_create("dma_coherent_leak_control", LEAK_CONTROL_SIZE, 0,
+				  SLAB_NO_MERGE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, cache);
+	ret = leak_controls_alloc(cache);
+	if (ret) {
+		leak_controls_free(cache);
+		KUNIT_FAIL(test, "cannot allocate the control objects");
+		return;
+	}
 
 	/*
 	 * kmemleak reports objects older than 5 s, and only once their
 	 * checksum is the same in two scans.
 	 */
 	msleep(5500);
-	for (i = 0; i < 2; i++) {
+	ret = dbgfs_write(&d, "kmemleak", "stack=off");
+	for (i = 0; !ret && i < 2; i++)
 		ret = dbgfs_write(&d, "kmemleak", "scan");
-		if (ret)
-			break;
-	}
 	report = ret ? ERR_PTR(ret) : dbgfs_read(&d, "kmemleak", SZ_4M);
-	kfree((void *)control);
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "kmemleak scan: %d (kmemleak disabled?)", ret);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(report), "reading kmemleak: %ld", PTR_ERR(report));
+	KUNIT_EXPECT_EQ(test, dbgfs_write(&d, "kmemleak", "stack=on"), 0);
+	if (IS_ERR(report)) {
+		leak_controls_free(cache);
+		KUNIT_FAIL(test, "kmemleak scan: %ld (kmemleak disabled?)", PTR_ERR(report));
+		return;
+	}
 
-	snprintf(tag, sizeof(tag), "unreferenced object 0x%08lx ", control);
 	for (b = strstr(report, "unreferenced object"); b; b = next) {
 		next = strstr(b + 1, "unreferenced object");
 		total++;
-		if (!strncmp(b, tag, strlen(tag))) {
-			control_seen = true;
+		if (is_control(b)) {
+			controls++;
 			continue;
 		}
 		if (!block_is_pool(b, next ? next - b : strlen(b)))
@@ -538,11 +577,12 @@ static void kmemleak_after_all_suites(struct kunit *test)
 			next[-1] = '\n';
 	}
 	kvfree(report);
+	leak_controls_free(cache);
 
-	kunit_info(test, "kmemleak: %u unreferenced objects, %u from the pool code\n",
-		   total, ours);
-	KUNIT_EXPECT_TRUE_MSG(test, control_seen,
-			      "kmemleak missed the object leaked on purpose: this check is blind");
+	kunit_info(test, "kmemleak: %u unreferenced objects: %u from the pool code, %u of %u controls\n",
+		   total, ours, controls, LEAK_CONTROLS);
+	KUNIT_EXPECT_EQ_MSG(test, controls, LEAK_CONTROLS,
+			    "kmemleak missed objects leaked on purpose: this check is blind");
 	KUNIT_EXPECT_EQ_MSG(test, ours, 0, "the pool code leaked memory");
 }
 
@@ -556,8 +596,9 @@ static void kmemleak_after_all_suites(struct kunit *test)
 #endif
 
 static struct kunit_case dma_coherent_fault_cases[] = {
-	KUNIT_CASE_PARAM(declare_fault_unwind, declare_size_gen_params),
-	KUNIT_CASE(dt_attach_fault_unwind),
+	KUNIT_CASE_PARAM_ATTR(declare_fault_unwind, declare_size_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE_SLOW(dt_attach_fault_unwind),
 	{}
 };
 

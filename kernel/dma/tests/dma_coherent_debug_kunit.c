@@ -524,6 +524,26 @@ static bool block_is_pool(const char *block, size_t len)
 	return false;
 }
 
+/* One kmemleak report, line by line, without its hex dump (consumes @block). */
+static void print_block(struct kunit *test, const char *what, char *block, bool err)
+{
+	bool dump = false;
+	char *line;
+
+	while ((line = strsep(&block, "\n"))) {
+		if (strstr(line, "hex dump"))
+			dump = true;
+		else if (strstr(line, "backtrace"))
+			dump = false;
+		if (dump || !*line)
+			continue;
+		if (err)
+			kunit_err(test, "%s: %s", what, line);
+		else
+			kunit_info(test, "%s: %s", what, line);
+	}
+}
+
 static void kmemleak_after_all_suites(struct kunit *test)
 {
 	unsigned int total = 0, ours = 0, controls = 0;
@@ -567,14 +587,14 @@ static void kmemleak_after_all_suites(struct kunit *test)
 			controls++;
 			continue;
 		}
-		if (!block_is_pool(b, next ? next - b : strlen(b)))
-			continue;
-		ours++;
 		if (next)
 			next[-1] = 0;	/* end of this block's last line */
-		kunit_err(test, "leak from the pool code:\n%s", b);
-		if (next)
-			next[-1] = '\n';
+		if (block_is_pool(b, strlen(b))) {
+			ours++;
+			print_block(test, "leak from the pool code", b, true);
+		} else {
+			print_block(test, "not the pool's", b, false);
+		}
 	}
 	kvfree(report);
 	leak_controls_free(cache);

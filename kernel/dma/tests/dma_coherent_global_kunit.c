@@ -8,13 +8,18 @@
  * and dma_mmap_from_global_coherent(), and dma_alloc_coherent() on a
  * device that is not DMA coherent, which dma-direct sends to the pool.
  *
- * The user mappings are made in a process address space KUnit attaches to
- * the test thread (kunit_vm_mmap()) and read back with copy_from_user().
+ * User mappings are made as a driver makes them: mmap(MAP_SHARED) of a
+ * file whose ->mmap() maps the buffer, in the process address space KUnit
+ * attaches to the test thread (kunit_vm_mmap()); they are read and
+ * written with copy_from_user() and copy_to_user().
  */
 #include <kunit/test.h>
 #include <kunit/device.h>
+#include <linux/anon_inodes.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/of.h>
@@ -167,120 +172,141 @@ static void global_release_foreign(struct kunit *test)
 
 /* ---- mmap --------------------------------------------------------------- */
 
-/* A fresh anonymous user mapping of @pages pages; its address. */
-static unsigned long user_area(struct kunit *test, unsigned long pages)
-{
-	unsigned long addr;
+/*
+ * A file whose ->mmap() maps one buffer, as a driver's does: with @dev,
+ * through dma_mmap_coherent(); without, with dma_mmap_from_global_coherent()
+ * directly, whose return value it keeps in @owned.
+ */
+struct map_ctx {
+	struct device *dev;
+	void *vaddr;
+	dma_addr_t dma;
+	size_t size;
+	int owned;
+};
 
-	addr = kunit_vm_mmap(test, NULL, 0, pages << PAGE_SHIFT,
-			     PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, !addr || IS_ERR_VALUE(addr),
-			       "kunit_vm_mmap: %ld", (long)addr);
-	return addr;
+static int map_ctx_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct map_ctx *m = file->private_data;
+	int ret = -EFAULT;
+
+	if (m->dev)
+		return dma_mmap_coherent(m->dev, vma, m->vaddr, m->dma, m->size);
+	m->owned = dma_mmap_from_global_coherent(vma, m->vaddr, m->size, &ret);
+	return m->owned ? ret : -ENODEV;
 }
 
-/*
- * What a driver's ->mmap() does for a buffer: map it at @addr, starting
- * @pgoff pages into it.  Returns dma_mmap_from_global_coherent()'s value;
- * *ret gets the mapping's result.
- */
-static int global_mmap(unsigned long addr, unsigned long pgoff, void *vaddr,
-		       size_t size, int *ret)
-{
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	int owned = -1;
+static const struct file_operations map_ctx_fops = {
+	.owner	= THIS_MODULE,
+	.mmap	= map_ctx_mmap,
+};
 
-	*ret = -EFAULT;
-	mmap_write_lock(mm);
-	vma = vma_lookup(mm, addr);
-	if (vma) {
-		/* An anonymous vma counts its offset from address zero. */
-		vma->vm_pgoff = pgoff;
-		owned = dma_mmap_from_global_coherent(vma, vaddr, size, ret);
-	}
-	mmap_write_unlock(mm);
-	return owned;
+KUNIT_DEFINE_ACTION_WRAPPER(fput_action, fput, struct file *);
+
+/*
+ * mmap(MAP_SHARED) @pages pages of @m's buffer from page @pgoff on, into
+ * the address space KUnit gives the test; the user address, or an errno
+ * as vm_mmap() returns it.
+ */
+static unsigned long user_map(struct kunit *test, struct map_ctx *m,
+			      unsigned long pages, unsigned long pgoff)
+{
+	struct file *file;
+	unsigned long addr;
+
+	m->owned = -1;
+	file = anon_inode_getfile("dma-coherent-kunit", &map_ctx_fops, m, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, fput_action, file));
+	addr = kunit_vm_mmap(test, file, 0, pages << PAGE_SHIFT, PROT_READ | PROT_WRITE,
+			     MAP_SHARED, pgoff << PAGE_SHIFT);
+	KUNIT_ASSERT_NE_MSG(test, addr, 0, "kunit_vm_mmap");
+	return addr;
 }
 
 static void global_mmap_buffer(struct kunit *test)
 {
 	const size_t size = 4 * PAGE_SIZE;
 	struct global_ctx ctx;
+	struct map_ctx m = { };
 	unsigned long addr;
-	void *buf, *copy;
-	dma_addr_t h;
-	int ret;
+	void *copy;
 
 	global_setup(test, &ctx);
-	buf = dma_alloc_from_global_coherent(ctx.dev, size, &h);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
+	m.size = size;
+	m.vaddr = dma_alloc_from_global_coherent(ctx.dev, size, &m.dma);
+	KUNIT_ASSERT_NOT_NULL(test, m.vaddr);
 	copy = kunit_kzalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, copy);
-	memset(buf, 0x3c, size);
+	memset(m.vaddr, 0x3c, size);
 
-	addr = user_area(test, size >> PAGE_SHIFT);
-	KUNIT_EXPECT_EQ(test, global_mmap(addr, 0, buf, size, &ret), 1);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	if (!ret) {
+	addr = user_map(test, &m, size >> PAGE_SHIFT, 0);
+	KUNIT_EXPECT_EQ(test, m.owned, 1);
+	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR_VALUE(addr), "mmap: %ld", (long)addr);
+	if (!IS_ERR_VALUE(addr)) {
 		/* User space sees the buffer, and the CPU sees its writes. */
 		KUNIT_EXPECT_EQ(test, copy_from_user(copy, (void __user *)addr, size), 0);
 		KUNIT_EXPECT_TRUE(test, !memchr_inv(copy, 0x3c, size));
 		memset(copy, 0xa5, PAGE_SIZE);
 		KUNIT_EXPECT_EQ(test, copy_to_user((void __user *)addr + 2 * PAGE_SIZE,
 						   copy, PAGE_SIZE), 0);
-		KUNIT_EXPECT_TRUE(test, !memchr_inv(buf + 2 * PAGE_SIZE, 0xa5, PAGE_SIZE));
-		KUNIT_EXPECT_TRUE(test, !memchr_inv(buf, 0x3c, 2 * PAGE_SIZE));
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(m.vaddr + 2 * PAGE_SIZE, 0xa5, PAGE_SIZE));
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(m.vaddr, 0x3c, 2 * PAGE_SIZE));
 	}
 
 	/* The last two pages alone, through the offset. */
-	addr = user_area(test, 2);
-	KUNIT_EXPECT_EQ(test, global_mmap(addr, 2, buf, size, &ret), 1);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	if (!ret) {
+	addr = user_map(test, &m, 2, 2);
+	KUNIT_EXPECT_EQ(test, m.owned, 1);
+	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR_VALUE(addr), "mmap at page 2: %ld", (long)addr);
+	if (!IS_ERR_VALUE(addr)) {
 		KUNIT_EXPECT_EQ(test, copy_from_user(copy, (void __user *)addr, PAGE_SIZE), 0);
 		KUNIT_EXPECT_TRUE(test, !memchr_inv(copy, 0xa5, PAGE_SIZE));
 	}
-	KUNIT_EXPECT_EQ(test, dma_release_from_global_coherent(get_order(size), buf), 1);
+	KUNIT_EXPECT_EQ(test, dma_release_from_global_coherent(get_order(size), m.vaddr), 1);
 }
 
 static void global_mmap_refusals(struct kunit *test)
 {
 	const size_t size = 2 * PAGE_SIZE;
 	struct global_ctx ctx;
+	struct map_ctx m = { };
 	unsigned long addr;
-	void *buf, *k;
-	dma_addr_t h;
-	int ret;
+	void *buf;
 
 	global_setup(test, &ctx);
-	buf = dma_alloc_from_global_coherent(ctx.dev, size, &h);
+	buf = dma_alloc_from_global_coherent(ctx.dev, size, &m.dma);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	k = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, k);
 
 	/* Not the pool's: not claimed. */
-	addr = user_area(test, 1);
-	KUNIT_EXPECT_EQ(test, global_mmap(addr, 0, k, PAGE_SIZE, &ret), 0);
+	m.vaddr = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m.vaddr);
+	m.size = PAGE_SIZE;
+	addr = user_map(test, &m, 1, 0);
+	KUNIT_EXPECT_EQ(test, m.owned, 0);
+	KUNIT_EXPECT_EQ(test, (long)addr, -ENODEV);
 
 	/* More pages than the buffer, or an offset past it: -ENXIO. */
-	addr = user_area(test, 3);
-	KUNIT_EXPECT_EQ(test, global_mmap(addr, 0, buf, size, &ret), 1);
-	KUNIT_EXPECT_EQ(test, ret, -ENXIO);
-	addr = user_area(test, 1);
-	KUNIT_EXPECT_EQ(test, global_mmap(addr, 2, buf, size, &ret), 1);
-	KUNIT_EXPECT_EQ(test, ret, -ENXIO);
+	m.vaddr = buf;
+	m.size = size;
+	addr = user_map(test, &m, 3, 0);
+	KUNIT_EXPECT_EQ(test, m.owned, 1);
+	KUNIT_EXPECT_EQ(test, (long)addr, -ENXIO);
+	addr = user_map(test, &m, 1, 2);
+	KUNIT_EXPECT_EQ(test, m.owned, 1);
+	KUNIT_EXPECT_EQ(test, (long)addr, -ENXIO);
 
 	/* A size running past the end of the pool: -ENXIO. */
-	addr = user_area(test, 1);
-	KUNIT_EXPECT_EQ(test, global_mmap(addr, 0, buf, ctx.size + PAGE_SIZE, &ret), 1);
-	KUNIT_EXPECT_EQ(test, ret, -ENXIO);
+	m.size = ctx.size + PAGE_SIZE;
+	addr = user_map(test, &m, 1, 0);
+	KUNIT_EXPECT_EQ(test, m.owned, 1);
+	KUNIT_EXPECT_EQ(test, (long)addr, -ENXIO);
 
 	/* Once freed, its pages are no longer mapped. */
 	KUNIT_EXPECT_EQ(test, dma_release_from_global_coherent(get_order(size), buf), 1);
-	addr = user_area(test, 2);
-	KUNIT_EXPECT_EQ(test, global_mmap(addr, 0, buf, size, &ret), 1);
-	KUNIT_EXPECT_EQ(test, ret, -ENXIO);
+	m.size = size;
+	addr = user_map(test, &m, 2, 0);
+	KUNIT_EXPECT_EQ(test, m.owned, 1);
+	KUNIT_EXPECT_EQ(test, (long)addr, -ENXIO);
 }
 
 /* ---- through the DMA API ------------------------------------------------- */
@@ -295,39 +321,30 @@ static void global_mmap_refusals(struct kunit *test)
 static void global_noncoherent_device(struct kunit *test)
 {
 	const size_t size = 3 * PAGE_SIZE;
-	struct mm_struct *mm;
-	struct vm_area_struct *vma;
 	struct global_ctx ctx;
+	struct map_ctx m = { .size = size };
 	unsigned long addr;
 	void *buf, *copy;
 	dma_addr_t h;
-	int ret = -EFAULT;
 
 	global_setup(test, &ctx);
 	ctx.dev->dma_coherent = false;
-	buf = dma_alloc_coherent(ctx.dev, size, &h, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_EXPECT_TRUE_MSG(test, in_region(&ctx, h, size),
-			      "dma %pad: not from the global pool", &h);
-	memset(buf, 0x77, size);
+	m.dev = ctx.dev;
+	m.vaddr = dma_alloc_coherent(ctx.dev, size, &m.dma, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m.vaddr);
+	KUNIT_EXPECT_TRUE_MSG(test, in_region(&ctx, m.dma, size),
+			      "dma %pad: not from the global pool", &m.dma);
+	memset(m.vaddr, 0x77, size);
 
 	copy = kunit_kzalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, copy);
-	addr = user_area(test, 3);
-	mm = current->mm;
-	mmap_write_lock(mm);
-	vma = vma_lookup(mm, addr);
-	if (vma) {
-		vma->vm_pgoff = 0;
-		ret = dma_mmap_coherent(ctx.dev, vma, buf, h, size);
-	}
-	mmap_write_unlock(mm);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	if (!ret) {
+	addr = user_map(test, &m, 3, 0);
+	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR_VALUE(addr), "mmap: %ld", (long)addr);
+	if (!IS_ERR_VALUE(addr)) {
 		KUNIT_EXPECT_EQ(test, copy_from_user(copy, (void __user *)addr, size), 0);
 		KUNIT_EXPECT_TRUE(test, !memchr_inv(copy, 0x77, size));
 	}
-	dma_free_coherent(ctx.dev, size, buf, h);
+	dma_free_coherent(ctx.dev, size, m.vaddr, m.dma);
 
 	/* Freed to the pool: it is whole again. */
 	if (!whole_pool_fits(&ctx))

@@ -12,13 +12,17 @@
  *   dma_declare_coherent_memory().
  * Buffers are allocated with dma_alloc_coherent(), checked to lie above
  * 4 GiB in their pool with their contents intact, mapped to user space
- * with dma_mmap_coherent() and read back there.  Without the nodes the
+ * (mmap(MAP_SHARED) of a file whose ->mmap() calls dma_mmap_coherent(), in
+ * the address space KUnit gives the test) and read back there.  Without the nodes the
  * tests are skipped.
  */
 #include <kunit/test.h>
 #include <kunit/device.h>
+#include <linux/anon_inodes.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/of.h>
@@ -109,46 +113,55 @@ static void declare_high_region(struct kunit *test, struct high_ctx *ctx)
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, release_pool_action, ctx->dev));
 }
 
-/* A fresh anonymous user mapping of @pages pages; its address. */
-static unsigned long user_area(struct kunit *test, unsigned long pages)
-{
-	unsigned long addr;
+/* A file whose ->mmap() maps one buffer with dma_mmap_coherent(). */
+struct map_ctx {
+	struct device *dev;
+	void *vaddr;
+	dma_addr_t dma;
+	size_t size;
+};
 
-	addr = kunit_vm_mmap(test, NULL, 0, pages << PAGE_SHIFT,
-			     PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, !addr || IS_ERR_VALUE(addr),
-			       "kunit_vm_mmap: %ld", (long)addr);
-	return addr;
+static int map_ctx_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct map_ctx *m = file->private_data;
+
+	return dma_mmap_coherent(m->dev, vma, m->vaddr, m->dma, m->size);
 }
 
-/* dma_mmap_coherent() of @buf at a fresh user address; checks the bytes. */
+static const struct file_operations map_ctx_fops = {
+	.owner	= THIS_MODULE,
+	.mmap	= map_ctx_mmap,
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(fput_action, fput, struct file *);
+
+/*
+ * mmap(MAP_SHARED) the buffer as a driver lets user space do, and read it
+ * back there: the bytes must be @seed.
+ */
 static void expect_user_sees(struct kunit *test, struct device *dev, void *buf,
 			     dma_addr_t h, size_t size, u8 seed)
 {
-	struct vm_area_struct *vma;
-	unsigned long addr, pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
-	u8 *copy;
-	int ret = -EFAULT;
+	struct map_ctx m = { .dev = dev, .vaddr = buf, .dma = h, .size = size };
+	unsigned long addr, len = PAGE_ALIGN(size);
+	struct file *file;
+	u8 *copy, *diff;
 
-	if (!IS_ENABLED(CONFIG_MMU))
-		return;
 	copy = kunit_kzalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, copy);
-	addr = user_area(test, pages);
-	mmap_write_lock(current->mm);
-	vma = vma_lookup(current->mm, addr);
-	if (vma) {
-		/* An anonymous vma counts its offset from address zero. */
-		vma->vm_pgoff = 0;
-		ret = dma_mmap_coherent(dev, vma, buf, h, size);
-	}
-	mmap_write_unlock(current->mm);
-	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "dma_mmap_coherent of %pad", &h);
-	if (ret)
-		return;
+	file = anon_inode_getfile("dma-coherent-kunit", &map_ctx_fops, &m, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, fput_action, file));
+	addr = kunit_vm_mmap(test, file, 0, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, !addr || IS_ERR_VALUE(addr),
+			       "mmap of %pad: %ld", &h, (long)addr);
+
 	KUNIT_EXPECT_EQ(test, copy_from_user(copy, (void __user *)addr, size), 0);
-	KUNIT_EXPECT_TRUE_MSG(test, !memchr_inv(copy, seed, size),
-			      "user mapping of %pad differs from the buffer", &h);
+	diff = memchr_inv(copy, seed, size);
+	KUNIT_EXPECT_NULL_MSG(test, diff,
+			      "user mapping of %pad differs at +%#lx: %#x, buffer %#x",
+			      &h, diff ? (unsigned long)(diff - copy) : 0UL, diff ? *diff : 0,
+			      diff ? ((u8 *)buf)[diff - copy] : 0);
 }
 
 static void alloc_above_4g(struct kunit *test, struct high_ctx *ctx)

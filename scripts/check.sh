@@ -13,7 +13,9 @@ logs=$top/build/logs
 mkdir -p "$logs"
 cd "$top"
 
-all_stages=(lint harness kunit-x86_64 kunit-arm64 kunit-arm build-all docs patch)
+all_stages=(lint harness harness-armhf kunit-x86_64 kunit-arm64 kunit-arm
+	    kunit-debug kunit-kcsan kunit-arm-lpae kunit-riscv-global
+	    build-all docs patch)
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=("${all_stages[@]}")
 
@@ -26,6 +28,9 @@ scripts/prepare-tree.sh "$top/build/linux" >"$logs/prepare-tree.log" 2>&1 ||
 run_stage() {
 	case "$1" in
 	harness)	make -s -C tools/testing/dma-coherent check ;;
+	harness-armhf)	make -s -C tools/testing/dma-coherent check-armhf ;;
+	kunit-debug|kunit-kcsan|kunit-arm-lpae|kunit-riscv-global)
+			scripts/kunit-checkers.sh "${1#kunit-}" ;;
 	kunit-*)	scripts/kunit.sh "${1#kunit-}" ;;
 	lint)		scripts/lint.sh ;;
 	build-all)	scripts/build-all.sh ;;
@@ -64,7 +69,7 @@ for stage in "${stages[@]}"; do
 		verdict=FAIL
 		bad_stages+=("$stage")
 	fi
-	printf 'check: %-14s %s  %4s passed %3s failed %3s skipped  %4ss  (%s)\n' \
+	printf 'check: %-18s %s  %4s passed %3s failed %3s skipped  %4ss  (%s)\n' \
 		"$stage" "$verdict" "$p" "$f" "$s" "$secs" "${log#"$top"/}"
 	if [ $rc -ne 0 ]; then
 		echo "---- last lines of $stage ----"

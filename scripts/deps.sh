@@ -12,7 +12,9 @@ case "${1:-kunit}" in
 kunit) ;;
 lint) need+=(sparse perl python3-sphinx python3-ply python3-git) ;;
 harness) need+=(clang libclang-rt-14-dev valgrind) ;;
-all) need+=(sparse perl python3-ply python3-git clang libclang-rt-14-dev valgrind python3-matplotlib python3-sphinx gcc-riscv64-linux-gnu gcc-sh4-linux-gnu) ;;
+all) need+=(sparse perl python3-ply python3-git clang libclang-rt-14-dev valgrind python3-matplotlib python3-sphinx gcc-riscv64-linux-gnu gcc-sh4-linux-gnu
+	   # kunit-riscv-global: qemu-system-riscv64; harness-armhf: qemu-arm, armhf libraries
+	   qemu-system-misc qemu-user libc6-dev-armhf-cross libasan8-armhf-cross libubsan1-armhf-cross) ;;
 *) echo "deps.sh: unknown set '$1' (kunit, lint, harness or all)" >&2; exit 2 ;;
 esac
 

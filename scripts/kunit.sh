@@ -5,10 +5,13 @@
 # the KUnit suites under QEMU.  Exits non-zero on any failure or crash.
 #
 # Usage: scripts/kunit.sh ARCH [extra kunit.py arguments]
-#   ARCH: x86_64, arm64 or arm
+#   ARCH: x86_64, arm64, arm or riscv
 #   KDIR=dir, BASELINE=1: see scripts/prepare-tree.sh
 #   KUNITCONFIG=file: use another .kunitconfig (default kunit/ARCH.kunitconfig)
 #   KUNIT_OUT=name: build directory build/out/name (default ARCH)
+#   KUNIT_MEM=MiB: guest RAM (default 1024)
+#   KUNIT_DTSO="file...": device-tree overlays for arm, arm64 and riscv
+#               (default kunit/virt-pools.dtso; riscv has none by default)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,44 +29,62 @@ suffix=
 [ -n "${KDIR:-}" ] && suffix=$suffix-kdir
 out=$top/build/out/${KUNIT_OUT:-$arch$suffix}
 kunitconfig=${KUNITCONFIG:-$top/kunit/$arch.kunitconfig}
-[ -f "$kunitconfig" ] || die "no $kunitconfig: ARCH must be x86_64, arm64 or arm"
+[ -f "$kunitconfig" ] || die "no $kunitconfig: ARCH must be x86_64, arm64 or arm, or set KUNITCONFIG"
 
 "$top/scripts/prepare-tree.sh" "$src"
 
 # Region handed to dma_declare_coherent_memory() by the tests.
+mem=${KUNIT_MEM:-1024}
 args=(--kernel_args dma_coherent_kunit.size=0x7000000 --qemu_args "-smp 2")
+[ "$mem" != 1024 ] && args+=(--qemu_args "-m $mem")
+dtso=${KUNIT_DTSO-kunit/virt-pools.dtso}
 case "$arch" in
 x86_64)
 	# memremap() refuses System RAM: carve the region out with memmap=.
 	args+=(--kernel_args 'memmap=112M$0x30000000'
 	       --kernel_args dma_coherent_kunit.phys=0x30000000)
+	dtso=
 	;;
-arm64|arm)
-	if [ "$arch" = arm64 ]; then
-		qemu=qemu-system-aarch64 cpu="-cpu max,pauth-impdef=on"
-		args+=(--cross_compile=aarch64-linux-gnu-)
-	else
-		qemu=qemu-system-arm cpu=
-		args+=(--cross_compile=arm-linux-gnueabihf-)
-	fi
+arm64)
+	qemu=qemu-system-aarch64 cpu="-cpu max,pauth-impdef=on"
+	args+=(--cross_compile=aarch64-linux-gnu-
+	       --kernel_args dma_coherent_kunit.phys=0x78000000)
+	;;
+arm)
+	qemu=qemu-system-arm cpu=
+	args+=(--cross_compile=arm-linux-gnueabihf-
+	       --kernel_args dma_coherent_kunit.phys=0x78000000)
+	;;
+riscv)
+	# The machine options of kunit.py's qemu_configs/riscv.py.
+	qemu=qemu-system-riscv64
+	cpu="-cpu rv64 -bios /usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin"
+	args+=(--cross_compile=riscv64-linux-gnu-)
+	dtso=${KUNIT_DTSO-}
+	;;
+*)
+	die "unknown ARCH '$arch' (x86_64, arm64, arm or riscv)"
+	;;
+esac
+
+if [ -n "$dtso" ]; then
 	mkdir -p "$out"
 	dtb=$out/virt-pools.dtb
 	# The tree QEMU itself would pass, for the same machine options
-	# kunit.py uses, plus our overlay.
-	$qemu -nodefaults -m 1024 -smp 2 $cpu -nographic \
+	# kunit.py uses, plus our overlays.
+	$qemu -nodefaults -m "$mem" -smp 2 $cpu -nographic \
 		-machine "virt,dumpdtb=$out/virt.dtb" >/dev/null 2>&1 ||
 		die "$qemu could not dump the virt machine's device tree"
-	dtc -q -@ -I dts -O dtb -o "$out/virt-pools.dtbo" "$top/kunit/virt-pools.dtso" ||
-		die "kunit/virt-pools.dtso does not compile"
-	fdtoverlay -i "$out/virt.dtb" -o "$dtb" "$out/virt-pools.dtbo" ||
-		die "kunit/virt-pools.dtso does not apply to QEMU's virt tree"
-	args+=(--qemu_args "-dtb $dtb"
-	       --kernel_args dma_coherent_kunit.phys=0x78000000)
-	;;
-*)
-	die "unknown ARCH '$arch' (x86_64, arm64 or arm)"
-	;;
-esac
+	dtbos=()
+	for o in $dtso; do
+		b=$out/$(basename "$o" .dtso).dtbo
+		dtc -q -@ -I dts -O dtb -o "$b" "$top/$o" || die "$o does not compile"
+		dtbos+=("$b")
+	done
+	fdtoverlay -i "$out/virt.dtb" -o "$dtb" "${dtbos[@]}" ||
+		die "$dtso does not apply to QEMU's virt tree"
+	args+=(--qemu_args "-dtb $dtb")
+fi
 
 mkdir -p "$out"
 echo "kunit: $arch${suffix:+ (baseline: upstream coherent.c)} in $out"

@@ -67,13 +67,19 @@ gate "kernel-doc -none -Wall" "$kd_out"
 
 # sparse and W=1 on a configured x86_64 tree with the pool code built.
 mkdir -p "$out"
-if [ ! -f "$out/.config" ]; then
+# The checker suites too, with what their every branch needs to compile
+# (the global pool's suite needs DMA_GLOBAL_POOL, which x86_64 lacks).
+lint_config=(DMA_COHERENT_HIGH_KUNIT_TEST DMA_COHERENT_DEBUG_KUNIT_TEST DEBUG_KERNEL
+	     FAULT_INJECTION FAILSLAB FAIL_PAGE_ALLOC FAULT_INJECTION_DEBUG_FS DEBUG_KMEMLEAK)
+if [ ! -f "$out/.config" ] || ! grep -q '^CONFIG_DMA_COHERENT_DEBUG_KUNIT_TEST=y' "$out/.config"; then
 	cp "$top/kunit/x86_64.kunitconfig" "$out/.config"
+	printf 'CONFIG_%s=y\n' "${lint_config[@]}" >>"$out/.config"
 	make -s O="$out" ARCH=x86_64 olddefconfig >/dev/null
 fi
 make -s O="$out" ARCH=x86_64 -j"$(nproc)" olddefconfig prepare >/dev/null 2>&1 ||
 	{ echo "lint: cannot prepare $out"; exit 1; }
-objs=(kernel/dma/coherent.o kernel/dma/tests/dma_coherent_kunit.o)
+objs=(kernel/dma/coherent.o kernel/dma/tests/dma_coherent_kunit.o
+      kernel/dma/tests/dma_coherent_high_kunit.o kernel/dma/tests/dma_coherent_debug_kunit.o)
 build_out=$(make O="$out" ARCH=x86_64 -j"$(nproc)" C=2 W=1 "${objs[@]}" 2>&1)
 rc=$?
 gate "sparse C=2 + W=1 (x86_64)" "$(echo "$build_out" | grep -E 'kernel/dma/(coherent|tests/)' | grep -iE 'warning|error' || true)"

@@ -173,8 +173,12 @@ static void test_ext_fit(void)
 static void test_declare_errors(void)
 {
 	struct device dev = mkdev("err"), dev2 = mkdev("err2");
-	phys_addr_t top = PHYS_ADDR_MAX & PAGE_MASK;
-	dma_addr_t dtop = (dma_addr_t)~0ULL & PAGE_MASK;
+	/*
+	 * Not "& PAGE_MASK": an unsigned long mask would clear the upper
+	 * half of a 64-bit address on a 32-bit long.
+	 */
+	phys_addr_t top = PHYS_ADDR_MAX & ~(phys_addr_t)(PS - 1);
+	dma_addr_t dtop = (dma_addr_t)~0ULL & ~(dma_addr_t)(PS - 1);
 	unsigned long errs;
 
 	if (!setup())

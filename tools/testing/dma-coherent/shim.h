@@ -101,8 +101,8 @@ struct dentry *shim_debugfs_find(struct dentry *from, const char *path);
 const char *shim_debugfs_name(const struct dentry *dentry);
 long shim_debugfs_read(struct dentry *from, const char *path, char *buf, size_t len);
 long shim_debugfs_write(struct dentry *from, const char *path, const char *s);
-/* A file's value as an unsigned number; ULONG_MAX if it cannot be read. */
-unsigned long shim_debugfs_ulong(struct dentry *from, const char *path);
+/* A file's value as an unsigned number; ULLONG_MAX if it cannot be read. */
+unsigned long long shim_debugfs_ulong(struct dentry *from, const char *path);
 unsigned long shim_debugfs_entries(void);
 
 #endif

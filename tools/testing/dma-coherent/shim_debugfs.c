@@ -236,15 +236,16 @@ long shim_debugfs_write(struct dentry *from, const char *path, const char *s)
 	return file_io(from, path, (char *)s, strlen(s), true);
 }
 
-unsigned long shim_debugfs_ulong(struct dentry *from, const char *path)
+unsigned long long shim_debugfs_ulong(struct dentry *from, const char *path)
 {
 	char buf[64], *end;
-	unsigned long v;
+	unsigned long long v;
 
 	if (shim_debugfs_read(from, path, buf, sizeof(buf)) <= 0)
-		return ULONG_MAX;
-	v = strtoul(buf, &end, 0);
-	return end != buf && !strcmp(end, "\n") ? v : ULONG_MAX;
+		return ULLONG_MAX;
+	/* 64 bits even with 32-bit long: "base" holds a physical address. */
+	v = strtoull(buf, &end, 0);
+	return end != buf && !strcmp(end, "\n") ? v : ULLONG_MAX;
 }
 
 /* seq_file: the whole output is made on the first read. */

@@ -533,7 +533,8 @@ static void declare_bad_arguments(struct kunit *test)
 	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, top, dma, SZ_1M));
 	KUNIT_EXPECT_NULL(test, dev->dma_mem);
 	/* The DMA range wraps around. */
-	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, phys, -PAGE_SIZE, SZ_1M));
+	KUNIT_EXPECT_NE(test, 0, dma_declare_coherent_memory(dev, phys, -(dma_addr_t)PAGE_SIZE,
+							     SZ_1M));
 	KUNIT_EXPECT_NULL(test, dev->dma_mem);
 	if (dev->dma_mem)
 		dma_release_coherent_memory(dev);

@@ -583,6 +583,32 @@ static long tree_find(const struct dma_coherent_mem *mem, unsigned long n,
 }
 
 /*
+ * Of the free run [@s, @e) (none if @s is ULONG_MAX), take for @n pages
+ * the lowest place at the highest order from @hi down to @lo, if that
+ * beats *@got of the place found so far (*@best, or -1).
+ */
+static void scan_extent(unsigned long a, unsigned long s, unsigned long e,
+			unsigned long n, unsigned int hi, unsigned int lo,
+			long *best, unsigned int *got)
+{
+	unsigned long p;
+	int k;
+
+	if (s == ULONG_MAX || e - s < n)
+		return;
+	for (k = hi; k >= (int)lo; k--) {
+		if (*best >= 0 && k <= (int)*got)
+			return;
+		p = round_up(a + s, 1UL << k) - a;
+		if (p + n <= e) {
+			*best = p;
+			*got = k;
+			return;
+		}
+	}
+}
+
+/*
  * Linear scan of the bitmap, O(words), for what the index does not
  * decide: multi-word requests in the summary tree, requests of FIT_EXACT
  * pages or more in the extent-class index, buffers whose alignment is
@@ -633,17 +659,8 @@ static long pool_scan(const struct dma_coherent_mem *mem, unsigned long n,
 				run = w * WORD_PAGES;
 			continue;
 		} else {
-			e = w * WORD_PAGES + __ffs(used);
-			for (k = hi; run != ULONG_MAX && e - run >= n && k >= (int)lo; k--) {
-				if (best >= 0 && k <= (int)*got)
-					break;
-				p = round_up(a + run, 1UL << k) - a;
-				if (p + n <= e) {
-					best = p;
-					*got = k;
-					break;
-				}
-			}
+			scan_extent(a, run, w * WORD_PAGES + __ffs(used), n, hi, lo,
+				    &best, got);
 			t = fls_long(used);
 			run = t < BITS_PER_LONG ? w * WORD_PAGES + t : ULONG_MAX;
 		}
@@ -651,18 +668,8 @@ static long pool_scan(const struct dma_coherent_mem *mem, unsigned long n,
 			return best;
 	}
 	/* A run to the end of the bitmap (the pool ends on a word). */
-	e = mem->nwords * WORD_PAGES;
-	for (k = hi; n > WORD_PAGES && run != ULONG_MAX && e - run >= n && k >= (int)lo;
-	     k--) {
-		if (best >= 0 && k <= (int)*got)
-			break;
-		p = round_up(a + run, 1UL << k) - a;
-		if (p + n <= e) {
-			best = p;
-			*got = k;
-			break;
-		}
-	}
+	if (n > WORD_PAGES)
+		scan_extent(a, run, mem->nwords * WORD_PAGES, n, hi, lo, &best, got);
 	return best;
 }
 

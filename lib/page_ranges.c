@@ -30,12 +30,13 @@
  * absolute page number, have one &struct page_ranges_leaf each (8 bytes):
  * the largest naturally aligned request that fits in the block, its free
  * head and tail, and its longest free run that starts on the lattice.  A
- * tree of &struct page_ranges_node (16 bytes), %PAGE_RANGES_FANOUT
+ * tree of &struct page_ranges_node (four longs), %PAGE_RANGES_FANOUT
  * children each, keeps the same values for the blocks below each node:
  * the largest fit of its blocks, and head, tail and lattice run of the
  * pages below it, runs across block boundaries included.  With 4 KiB
  * blocks of 256 pages that is 0.25 bit per page for the leaves and about
- * 0.04 for the tree, 2.29 bits per page with the bitmaps.
+ * 0.07 for the tree with 64-bit longs, 2.32 bits per page with the
+ * bitmaps.
  *
  * Search.  A request of up to 2^max_order pages needs a block whose fit
  * is at least n: naturally aligned, it cannot cross an aligned block of
@@ -606,10 +607,14 @@ EXPORT_SYMBOL_GPL(page_ranges_alloc);
 /* Bitmap index one past the live range at bitmap index @idx, or 0. */
 static unsigned long range_end(const struct page_ranges *pr, unsigned long idx)
 {
-	unsigned long end;
+	unsigned long w = BIT_WORD(idx), end;
 
 	if (!test_bit(idx, pr->start))
 		return 0;
+	/* Mostly the range ends in its first word: no search. */
+	end = (pr->start[w] | ~pr->used[w]) >> (idx % BITS_PER_LONG) >> 1;
+	if (end)
+		return idx + 1 + __ffs(end);
 	end = find_next_zero_bit(pr->used, pr->nbits, idx + 1);
 	return find_next_bit(pr->start, end, idx + 1);
 }
@@ -632,6 +637,32 @@ long page_ranges_length(const struct page_ranges *pr, unsigned long first)
 	return end ? end - first - pr->off : -EINVAL;
 }
 EXPORT_SYMBOL_GPL(page_ranges_length);
+
+/**
+ * page_ranges_find() - the live range that holds a page
+ * @pr:		the set
+ * @page:	any page of the range
+ * @first:	set to the range's first page
+ *
+ * Return: the pages of the live range that holds @page, or -EINVAL when
+ * @page is free or out of the set.
+ */
+long page_ranges_find(const struct page_ranges *pr, unsigned long page,
+		      unsigned long *first)
+{
+	unsigned long idx = page + pr->off, s = idx;
+
+	if (page >= pr->pages || !test_bit(idx, pr->used))
+		return -EINVAL;
+	if (!test_bit(idx, pr->start)) {
+		s = find_last_bit(pr->start, idx);
+		if (s >= idx || find_next_zero_bit(pr->used, idx, s) < idx)
+			return -EINVAL;
+	}
+	*first = s - pr->off;
+	return range_end(pr, s) - s;
+}
+EXPORT_SYMBOL_GPL(page_ranges_find);
 
 /**
  * page_ranges_free() - give back a live range
@@ -684,8 +715,15 @@ EXPORT_SYMBOL_GPL(page_ranges_largest);
 void page_ranges_copy(const struct page_ranges *pr, unsigned long *dst,
 		      bool starts)
 {
-	bitmap_shift_right(dst, starts ? pr->start : pr->used, pr->off,
-			   pr->nbits);
+	const unsigned long *map = starts ? pr->start : pr->used;
+	unsigned long i, n = BITS_TO_LONGS(pr->pages), sh = pr->off;
+
+	for (i = 0; i < n; i++) {
+		dst[i] = map[i] >> sh;
+		if (sh && i + 1 < BITS_TO_LONGS(pr->nbits))
+			dst[i] |= map[i + 1] << (BITS_PER_LONG - sh);
+	}
+	dst[n - 1] &= BITMAP_LAST_WORD_MASK(pr->pages);
 }
 EXPORT_SYMBOL_GPL(page_ranges_copy);
 
@@ -708,7 +746,7 @@ EXPORT_SYMBOL_GPL(page_ranges_metadata);
  * page_ranges_init() - make a set of free pages
  * @pr:		the set
  * @base:	absolute page number of page 0, on which alignment is computed
- * @pages:	pages in the set, 1 to U32_MAX (less 512 with 32-bit longs)
+ * @pages:	pages in the set, at least 1 and 512 less than ULONG_MAX
  * @max_order:	natural alignment is capped at 2^@max_order pages, at most
  *		%PAGE_RANGES_MAX_ORDER
  * @gfp:	for the metadata
@@ -722,7 +760,7 @@ int page_ranges_init(struct page_ranges *pr, unsigned long base,
 	unsigned int level = 0;
 
 	memset(pr, 0, sizeof(*pr));
-	if (!pages || pages > U32_MAX || pages > ULONG_MAX - 2 * PAGE_RANGES_BLOCK ||
+	if (!pages || pages > ULONG_MAX - 2 * PAGE_RANGES_BLOCK ||
 	    max_order > PAGE_RANGES_MAX_ORDER)
 		return -EINVAL;
 	pr->max_order = max_order;

@@ -30,13 +30,13 @@
  * absolute page number, have one &struct page_ranges_leaf each (8 bytes):
  * the largest naturally aligned request that fits in the block, its free
  * head and tail, and its longest free run that starts on the lattice.  A
- * tree of &struct page_ranges_node (four longs), %PAGE_RANGES_FANOUT
+ * tree of &struct page_ranges_node (16 bytes), %PAGE_RANGES_FANOUT
  * children each, keeps the same values for the blocks below each node:
  * the largest fit of its blocks, and head, tail and lattice run of the
  * pages below it, runs across block boundaries included.  With 4 KiB
  * blocks of 256 pages that is 0.25 bit per page for the leaves and about
- * 0.07 for the tree with 64-bit longs, 2.32 bits per page with the
- * bitmaps.
+ * 0.07 for the tree, 2.32 bits per page with the bitmaps.  Sets hold up
+ * to U32_MAX - 512 pages: 16 TiB of 4 KiB pages.
  *
  * Search.  A request of up to 2^max_order pages needs a block whose fit
  * is at least n: naturally aligned, it cannot cross an aligned block of
@@ -221,22 +221,33 @@ static void block_heads(const unsigned long *f, unsigned int *h)
 	}
 }
 
-/* Largest naturally aligned request of up to 2^@max pages in a block. */
+/*
+ * Largest naturally aligned request of up to 2^@max pages in a block, and
+ * in *@orders the orders of the room its words and groups of words have.
+ */
 static unsigned int block_fit(const unsigned long *f, const unsigned int *h,
-			      unsigned int max)
+			      unsigned int max, unsigned int *orders)
 {
-	unsigned int w, fit = 0, half, step;
+	unsigned int w, fit = 0, room, half, step;
 
-	for (w = 0; w < BLOCK_WORDS; w++)
-		fit = max(fit, word_fit(f[w]));
-	if (max <= WORD_ORDER)
-		return min(fit, 1U << max);
+	*orders = 0;
+	for (w = 0; w < BLOCK_WORDS; w++) {
+		room = min(word_fit(f[w]), 1U << max);
+		if (room)
+			*orders |= 1U << order_base_2(room);
+		fit = max(fit, room);
+	}
 	/* A group of 2^k words holds more than half of it only from its start. */
-	for (step = 2; step <= 1U << (max - WORD_ORDER); step <<= 1) {
+	for (step = 2; step <= 1U << (max - min(max, WORD_ORDER)) && max > WORD_ORDER;
+	     step <<= 1) {
 		half = step / 2 * WORD_PAGES;
-		for (w = 0; w < BLOCK_WORDS; w += step)
-			if (h[w] > half)
-				fit = max(fit, min(h[w], step * WORD_PAGES));
+		for (w = 0; w < BLOCK_WORDS; w += step) {
+			if (h[w] <= half)
+				continue;
+			room = min(h[w], step * WORD_PAGES);
+			*orders |= 1U << order_base_2(room);
+			fit = max(fit, room);
+		}
 	}
 	return fit;
 }
@@ -268,7 +279,7 @@ static bool leaf_update(struct page_ranges *pr, unsigned long b)
 {
 	struct page_ranges_leaf *l = &pr->leaf[b], old = *l;
 	unsigned long f[BLOCK_WORDS];
-	unsigned int h[BLOCK_WORDS], w, tail = 0;
+	unsigned int h[BLOCK_WORDS], w, tail = 0, orders;
 
 	block_words(pr, b, f);
 	block_heads(f, h);
@@ -279,14 +290,15 @@ static bool leaf_update(struct page_ranges *pr, unsigned long b)
 	}
 	l->head = h[0];
 	l->tail = tail;
-	l->fit = block_fit(f, h, pr->max_order);
+	l->fit = block_fit(f, h, pr->max_order, &orders);
+	l->orders = orders;
 	l->run = block_run(f, h, pr->lattice);
 	return memcmp(l, &old, sizeof(old));
 }
 
 /* The four values of a child, whatever its level. */
 struct pr_vals {
-	unsigned long	head, tail, run, fit;
+	unsigned long	head, tail, run, fit, orders;
 };
 
 static void child_vals(const struct page_ranges *pr, int level,
@@ -297,11 +309,11 @@ static void child_vals(const struct page_ranges *pr, int level,
 	} else if (level < 0) {
 		const struct page_ranges_leaf *l = &pr->leaf[i];
 
-		*v = (struct pr_vals){ l->head, l->tail, l->run, l->fit };
+		*v = (struct pr_vals){ l->head, l->tail, l->run, l->fit, l->orders };
 	} else {
 		const struct page_ranges_node *x = &pr->node[pr->level_off[level] + i];
 
-		*v = (struct pr_vals){ x->head, x->tail, x->run, x->fit };
+		*v = (struct pr_vals){ x->head, x->tail, x->run, x->fit, x->orders };
 	}
 }
 
@@ -326,7 +338,7 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 {
 	struct page_ranges_node *x = &pr->node[pr->level_off[level] + i], old = *x;
 	unsigned long n = level_size(pr, level - 1), size = level_pages(level - 1);
-	unsigned long head = 0, tail = 0, run = 0, fit = 0, carry = 0;
+	unsigned long head = 0, tail = 0, run = 0, fit = 0, carry = 0, orders = 0;
 	unsigned long c, first = i << FANOUT_ORDER;
 	bool in_head = true;
 	struct pr_vals v;
@@ -334,6 +346,7 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 	for (c = first; c < first + PAGE_RANGES_FANOUT; c++) {
 		child_vals(pr, level - 1, c, n, &v);
 		fit = max(fit, v.fit);
+		orders |= v.orders;
 		run = max(run, max(v.run, carry + v.head));
 		if (in_head)
 			head += v.head;
@@ -350,6 +363,7 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 	x->tail = tail;
 	x->run = max(run, carry);
 	x->fit = fit;
+	x->orders = orders;
 	return memcmp(x, &old, sizeof(old));
 }
 
@@ -389,6 +403,30 @@ static inline long block_index(const struct page_ranges *pr, unsigned long b,
 }
 
 /*
+ * Of the positions @fit (aligned to 2^@k) in a word with free bits @f,
+ * the one whose smallest enclosing aligned block with a used page is the
+ * smallest: the buddy best fit, which keeps the larger free blocks whole.
+ */
+static unsigned int word_place(unsigned long f, unsigned long fit,
+			       unsigned int k)
+{
+	unsigned long dirty = ~f, spread, c;
+	unsigned int j;
+
+	for (j = 1; j < WORD_ORDER; j++) {
+		/* Bit p (aligned to 2^j): the block [p, p + 2^j) has a used page. */
+		dirty = (dirty | dirty >> (1UL << (j - 1))) & align_masks[j];
+		if (j <= k)
+			continue;
+		spread = dirty * ((1UL << (1UL << j)) - 1);
+		c = fit & spread;
+		if (c)
+			return __ffs(c);
+	}
+	return __ffs(fit);
+}
+
+/*
  * Place @n (<= 2^max_order) pages at order @want in block @b, whose fit
  * takes them: the word or group of words with the least room that takes
  * them, and in a word the position next to used pages.
@@ -396,7 +434,7 @@ static inline long block_index(const struct page_ranges *pr, unsigned long b,
 static long block_place(const struct page_ranges *pr, unsigned long b,
 			unsigned long n, unsigned int want)
 {
-	unsigned long f[BLOCK_WORDS], fit, tight;
+	unsigned long f[BLOCK_WORDS], fit;
 	unsigned int h[BLOCK_WORDS], w, room, best = UINT_MAX, at = 0, step;
 
 	block_words(pr, b, f);
@@ -411,11 +449,7 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 		if (n == WORD_PAGES)
 			return block_index(pr, b, at * WORD_PAGES);
 		fit = runs_of(f[at], n) & align_masks[want];
-		/* Prefer a position with a used page or the word edge on a side. */
-		tight = fit & (~f[at] << 1 | 1UL | ~f[at] >> n |
-			       1UL << (WORD_PAGES - n));
-		return block_index(pr, b, at * WORD_PAGES +
-					  __ffs(tight ? tight : fit));
+		return block_index(pr, b, at * WORD_PAGES + word_place(f[at], fit, want));
 	}
 	block_heads(f, h);
 	step = 1U << (want - WORD_ORDER);
@@ -429,11 +463,35 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 	return block_index(pr, b, at * WORD_PAGES);
 }
 
-/* Best fit from the root down to a block for @n pages at order @want. */
+/* The first block with room of order @c (some block has). */
+static unsigned long order_find(const struct page_ranges *pr, unsigned int c)
+{
+	unsigned long i = 0, ch, nc;
+	struct pr_vals v;
+	int level;
+
+	for (level = pr->levels - 1; level >= 0; level--) {
+		nc = level_size(pr, level - 1);
+		for (ch = i << FANOUT_ORDER; ch < (i + 1) << FANOUT_ORDER; ch++) {
+			child_vals(pr, level - 1, ch, nc, &v);
+			if (v.orders & BIT(c))
+				break;
+		}
+		i = ch;
+	}
+	return i;
+}
+
+/*
+ * Best fit for @n pages at order @want: from the root down to the block
+ * whose largest room is the smallest that takes them.  When that room is
+ * of a higher order than the smallest room of a higher order than @want
+ * anywhere, that one is taken instead: a word with that room.
+ */
 static long natural_find(const struct page_ranges *pr, unsigned long n,
 			 unsigned int want)
 {
-	unsigned long i = 0, c, pick, best, nc;
+	unsigned long i = 0, c, pick, best = ULONG_MAX, nc, above;
 	struct pr_vals v;
 	int level;
 
@@ -449,6 +507,12 @@ static long natural_find(const struct page_ranges *pr, unsigned long n,
 			}
 		}
 		i = pick;
+	}
+	if (pr->levels && order_base_2(best) > want) {
+		root_vals(pr, &v);
+		above = v.orders & ~(BIT(want + 1) - 1);
+		if (above && __ffs(above) < order_base_2(best))
+			i = order_find(pr, __ffs(above));
 	}
 	return block_place(pr, i, n, want);
 }
@@ -746,7 +810,7 @@ EXPORT_SYMBOL_GPL(page_ranges_metadata);
  * page_ranges_init() - make a set of free pages
  * @pr:		the set
  * @base:	absolute page number of page 0, on which alignment is computed
- * @pages:	pages in the set, at least 1 and 512 less than ULONG_MAX
+ * @pages:	pages in the set, from 1 to U32_MAX - 512
  * @max_order:	natural alignment is capped at 2^@max_order pages, at most
  *		%PAGE_RANGES_MAX_ORDER
  * @gfp:	for the metadata
@@ -760,7 +824,7 @@ int page_ranges_init(struct page_ranges *pr, unsigned long base,
 	unsigned int level = 0;
 
 	memset(pr, 0, sizeof(*pr));
-	if (!pages || pages > ULONG_MAX - 2 * PAGE_RANGES_BLOCK ||
+	if (!pages || pages > U32_MAX - 2 * PAGE_RANGES_BLOCK ||
 	    max_order > PAGE_RANGES_MAX_ORDER)
 		return -EINVAL;
 	pr->max_order = max_order;
@@ -783,8 +847,8 @@ int page_ranges_init(struct page_ranges *pr, unsigned long base,
 
 	pr->used = kvcalloc(words, sizeof(long), gfp);
 	pr->start = kvcalloc(words, sizeof(long), gfp);
-	pr->leaf = kvmalloc_array(pr->nleaves, sizeof(*pr->leaf), gfp);
-	pr->node = total ? kvmalloc_array(total, sizeof(*pr->node), gfp) : NULL;
+	pr->leaf = kvcalloc(pr->nleaves, sizeof(*pr->leaf), gfp);
+	pr->node = total ? kvcalloc(total, sizeof(*pr->node), gfp) : NULL;
 	if (!pr->used || !pr->start || !pr->leaf || (total && !pr->node)) {
 		page_ranges_destroy(pr);
 		return -ENOMEM;

@@ -7,7 +7,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-[ $# -gt 0 ] || set -- kernel include Documentation tools/testing/dma-coherent
+[ $# -gt 0 ] || set -- kernel lib include Documentation tools/testing/dma-coherent
 git -C "$top" ls-files --cached --others --exclude-standard -- "$@" |
 # Fuzzer seeds are binary: they stay in this repository, out of the series.
 grep -v "^tools/testing/dma-coherent/corpus/" |

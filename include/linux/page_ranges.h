@@ -11,14 +11,13 @@
 
 /* Pages per block of the search tree, and its order. */
 #define PAGE_RANGES_BLOCK_ORDER	8
-#define PAGE_RANGES_BLOCK	(1UL << PAGE_RANGES_BLOCK_ORDER)
+#define PAGE_RANGES_BLOCK	BIT(PAGE_RANGES_BLOCK_ORDER)
 
 /* Largest max_order page_ranges_init() takes: one block. */
 #define PAGE_RANGES_MAX_ORDER	PAGE_RANGES_BLOCK_ORDER
 
-/* Levels of the tree for any number of pages (fanout 8). */
-#define PAGE_RANGES_MAX_LEVELS	\
-	((BITS_PER_LONG - PAGE_RANGES_BLOCK_ORDER + 2) / 3)
+/* Levels of the tree for up to U32_MAX pages (fanout 8). */
+#define PAGE_RANGES_MAX_LEVELS	8
 
 /* page_ranges_alloc() flags */
 #define PAGE_RANGES_RELAX	0x1	/* may align below the natural order */
@@ -29,28 +28,33 @@
  * @head:	free pages from the start of the block
  * @tail:	free pages at the end of the block
  * @run:	longest free run in the block that starts at a multiple of
- *		2^@lattice pages (&struct page_ranges)
+ *		2^lattice pages (&struct page_ranges)
+ * @orders:	bit k set when a word (or aligned group of words) of the
+ *		block takes at most 2^k pages and more than 2^(k - 1)
  */
 struct page_ranges_leaf {
-	u16	fit;
-	u16	head;
-	u16	tail;
-	u16	run;
+	u64	fit:9;
+	u64	head:9;
+	u64	tail:9;
+	u64	run:9;
+	u64	orders:9;
 };
 
 /**
  * struct page_ranges_node - the same for the blocks below a tree node
  * @head:	free pages from the start of the node's first block
  * @tail:	free pages at the end of its last block
- * @run:	longest free run that starts at a multiple of 2^@lattice pages
+ * @run:	longest free run that starts at a multiple of 2^lattice pages
  *		and lies below the node
  * @fit:	largest @fit of the blocks below
+ * @orders:	the @orders of the blocks below, or-ed
  */
 struct page_ranges_node {
-	unsigned long	head;
-	unsigned long	tail;
-	unsigned long	run;
-	unsigned long	fit;
+	u32	head;
+	u32	tail;
+	u32	run;
+	u16	fit;
+	u16	orders;
 };
 
 /**
@@ -119,6 +123,8 @@ size_t page_ranges_metadata(const struct page_ranges *pr);
 /**
  * page_ranges_free_pages() - pages not in a live range
  * @pr:		the set
+ *
+ * Return: the number of free pages.
  */
 static inline unsigned long page_ranges_free_pages(const struct page_ranges *pr)
 {
@@ -128,6 +134,8 @@ static inline unsigned long page_ranges_free_pages(const struct page_ranges *pr)
 /**
  * page_ranges_live() - live ranges
  * @pr:		the set
+ *
+ * Return: the number of live ranges.
  */
 static inline unsigned long page_ranges_live(const struct page_ranges *pr)
 {

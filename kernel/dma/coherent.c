@@ -185,10 +185,10 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	ret = mem->virt_base + ((size_t)page << PAGE_SHIFT);
 	*dma_handle = pool_dma(mem, dev, (size_t)page << PAGE_SHIFT);
 	memset(ret, 0, n << PAGE_SHIFT);
-	trace_dma_coherent_alloc(dev, mem->name, size, n, *dma_handle);
+	trace_dma_coherent_alloc(dev, mem->name, *dma_handle, size, n, got, want);
 	if (got < want)
-		trace_dma_coherent_alloc_degraded(dev, mem->name, size,
-						  *dma_handle, want, got);
+		trace_dma_coherent_alloc_degraded(dev, mem->name, *dma_handle, size,
+						  n, got, want);
 	return ret;
 }
 
@@ -268,9 +268,11 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 	bool last;
 
 	spin_lock_irqsave(&mem->lock, flags);
+	if (!(offset & ~PAGE_MASK))
+		n = page_ranges_length(&mem->pr, page);
 	if (offset & ~PAGE_MASK) {
 		what = "not page aligned";
-	} else if ((n = page_ranges_length(&mem->pr, page)) < 0) {
+	} else if (n < 0) {
 		what = page_ranges_find(&mem->pr, page, &first) >= 0 ?
 		       "inside a live buffer" : "not allocated (double free?)";
 	} else if (order < 0 || order >= BITS_PER_LONG - 1) {
@@ -288,7 +290,8 @@ static void pool_free(struct device *dev, struct dma_coherent_mem *mem,
 	mem->stats.frees++;
 	last = pool_unref(mem, 1);
 	spin_unlock_irqrestore(&mem->lock, flags);
-	trace_dma_coherent_free(dev, mem->name, n, pool_dma(mem, dev, offset));
+	trace_dma_coherent_free(dev, mem->name, pool_dma(mem, dev, offset),
+				(size_t)n << PAGE_SHIFT, n, order, order);
 	if (last)
 		queue_work(dma_coherent_wq, &mem->destroy_work);
 }
@@ -484,8 +487,14 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 	/* Alignment is computed on this page number, not on the pool offset. */
 	align_pfn = use_dma_pfn_offset ? PHYS_PFN(phys_addr) :
 					 (u64)device_addr >> PAGE_SHIFT;
-	if (page_ranges_init(&mem->pr, align_pfn, pages, CAPPED_ALIGN_ORDER,
-			     GFP_KERNEL))
+	ret = page_ranges_init(&mem->pr, align_pfn, pages, CAPPED_ALIGN_ORDER,
+			       GFP_KERNEL);
+	if (ret == -EINVAL) {
+		pr_err("%s: %lu pages: a pool holds at most %u\n", name, pages,
+		       U32_MAX - 2 * (unsigned int)PAGE_RANGES_BLOCK);
+		goto err_free;
+	}
+	if (ret)
 		goto err_nomem;
 
 	mem->virt_base = memremap(phys_addr, pages << PAGE_SHIFT, MEMREMAP_WC);

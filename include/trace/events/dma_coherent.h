@@ -13,84 +13,61 @@
 #include <linux/device.h>
 #include <linux/tracepoint.h>
 
-TRACE_EVENT(dma_coherent_alloc,
-	TP_PROTO(struct device *dev, const char *pool, size_t size,
-		 unsigned long pages, dma_addr_t dma_addr),
-	TP_ARGS(dev, pool, size, pages, dma_addr),
+/*
+ * A buffer of a pool: allocated (@order: the alignment order it got,
+ * @want: the one it asked for), allocated below its alignment, or freed
+ * (@order and @want: the order the caller gave).
+ */
+DECLARE_EVENT_CLASS(dma_coherent_buffer,
+	TP_PROTO(struct device *dev, const char *pool, dma_addr_t dma_addr,
+		 size_t size, unsigned long pages, unsigned int order,
+		 unsigned int want),
+	TP_ARGS(dev, pool, dma_addr, size, pages, order, want),
 
 	TP_STRUCT__entry(
 		__string(device, dev ? dev_name(dev) : "-")
 		__string(pool, pool)
+		__field(u64, dma_addr)
 		__field(size_t, size)
 		__field(unsigned long, pages)
-		__field(u64, dma_addr)
-	),
-
-	TP_fast_assign(
-		__assign_str(device);
-		__assign_str(pool);
-		__entry->size = size;
-		__entry->pages = pages;
-		__entry->dma_addr = dma_addr;
-	),
-
-	TP_printk("%s pool=%s size=%zu pages=%lu dma_addr=%llx",
-		  __get_str(device), __get_str(pool), __entry->size,
-		  __entry->pages, __entry->dma_addr)
-);
-
-TRACE_EVENT(dma_coherent_free,
-	TP_PROTO(struct device *dev, const char *pool, unsigned long pages,
-		 dma_addr_t dma_addr),
-	TP_ARGS(dev, pool, pages, dma_addr),
-
-	TP_STRUCT__entry(
-		__string(device, dev ? dev_name(dev) : "-")
-		__string(pool, pool)
-		__field(unsigned long, pages)
-		__field(u64, dma_addr)
-	),
-
-	TP_fast_assign(
-		__assign_str(device);
-		__assign_str(pool);
-		__entry->pages = pages;
-		__entry->dma_addr = dma_addr;
-	),
-
-	TP_printk("%s pool=%s pages=%lu dma_addr=%llx",
-		  __get_str(device), __get_str(pool), __entry->pages,
-		  __entry->dma_addr)
-);
-
-TRACE_EVENT(dma_coherent_alloc_degraded,
-	TP_PROTO(struct device *dev, const char *pool, size_t size,
-		 dma_addr_t dma_addr, unsigned int want, unsigned int got),
-	TP_ARGS(dev, pool, size, dma_addr, want, got),
-
-	TP_STRUCT__entry(
-		__string(device, dev ? dev_name(dev) : "-")
-		__string(pool, pool)
-		__field(size_t, size)
-		__field(u64, dma_addr)
+		__field(unsigned int, order)
 		__field(unsigned int, want)
-		__field(unsigned int, got)
 	),
 
 	TP_fast_assign(
 		__assign_str(device);
 		__assign_str(pool);
-		__entry->size = size;
 		__entry->dma_addr = dma_addr;
+		__entry->size = size;
+		__entry->pages = pages;
+		__entry->order = order;
 		__entry->want = want;
-		__entry->got = got;
 	),
 
-	TP_printk("%s pool=%s size=%zu dma_addr=%llx align_order=%u wanted=%u",
-		  __get_str(device), __get_str(pool), __entry->size,
-		  __entry->dma_addr, __entry->got, __entry->want)
+	TP_printk("%s pool=%s dma_addr=%llx size=%zu pages=%lu order=%u want=%u",
+		  __get_str(device), __get_str(pool), __entry->dma_addr,
+		  __entry->size, __entry->pages, __entry->order, __entry->want)
 );
 
+DEFINE_EVENT(dma_coherent_buffer, dma_coherent_alloc,
+	TP_PROTO(struct device *dev, const char *pool, dma_addr_t dma_addr,
+		 size_t size, unsigned long pages, unsigned int order,
+		 unsigned int want),
+	TP_ARGS(dev, pool, dma_addr, size, pages, order, want));
+
+DEFINE_EVENT(dma_coherent_buffer, dma_coherent_alloc_degraded,
+	TP_PROTO(struct device *dev, const char *pool, dma_addr_t dma_addr,
+		 size_t size, unsigned long pages, unsigned int order,
+		 unsigned int want),
+	TP_ARGS(dev, pool, dma_addr, size, pages, order, want));
+
+DEFINE_EVENT(dma_coherent_buffer, dma_coherent_free,
+	TP_PROTO(struct device *dev, const char *pool, dma_addr_t dma_addr,
+		 size_t size, unsigned long pages, unsigned int order,
+		 unsigned int want),
+	TP_ARGS(dev, pool, dma_addr, size, pages, order, want));
+
+/* No room: the pool's free pages and the largest request it can place. */
 TRACE_EVENT(dma_coherent_alloc_fail,
 	TP_PROTO(struct device *dev, const char *pool, size_t size,
 		 unsigned long free_pages, unsigned long largest),
@@ -117,6 +94,7 @@ TRACE_EVENT(dma_coherent_alloc_fail,
 		  __entry->free_pages, __entry->largest)
 );
 
+/* A free or mmap that was refused, and why. */
 TRACE_EVENT(dma_coherent_misuse,
 	TP_PROTO(struct device *dev, const char *pool, dma_addr_t dma_addr,
 		 int order, const char *what),

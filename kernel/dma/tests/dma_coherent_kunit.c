@@ -344,8 +344,8 @@ static struct {
 } degraded_seen;
 
 static void seen_degraded(void *data, struct device *dev, const char *pool,
-			  size_t size, dma_addr_t dma_addr, unsigned int want,
-			  unsigned int got)
+			  dma_addr_t dma_addr, size_t size, unsigned long pages,
+			  unsigned int got, unsigned int want)
 {
 	if (dev == degraded_seen.dev && got < want &&
 	    !(dma_addr & ((PAGE_SIZE << got) - 1)))
@@ -1279,7 +1279,8 @@ struct seen_events {
 };
 
 static void seen_alloc(void *data, struct device *dev, const char *pool,
-		       size_t size, unsigned long pages, dma_addr_t dma_addr)
+		       dma_addr_t dma_addr, size_t size, unsigned long pages,
+		       unsigned int order, unsigned int want)
 {
 	struct seen_events *s = data;
 
@@ -1292,7 +1293,8 @@ static void seen_alloc(void *data, struct device *dev, const char *pool,
 }
 
 static void seen_free(void *data, struct device *dev, const char *pool,
-		      unsigned long pages, dma_addr_t dma_addr)
+		      dma_addr_t dma_addr, size_t size, unsigned long pages,
+		      unsigned int order, unsigned int want)
 {
 	struct seen_events *s = data;
 

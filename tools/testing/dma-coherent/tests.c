@@ -1648,13 +1648,14 @@ static void test_concurrency(void)
 }
 
 /*
- * Pools of 2^31 and 2^32 + 5 pages (8 and 16 TiB with 4 KiB pages) over
- * a sparse arena: page numbers past 32 bits, buffers near the end.
+ * Pools of 2^31 and U32_MAX - 512 pages (8 and 16 TiB with 4 KiB pages,
+ * the largest lib/page_ranges.c takes) over a sparse arena: page counts
+ * past int, buffers near the end; 2^32 + 5 pages are refused.
  */
 static void test_huge_pool(void)
 {
 #if BITS_PER_LONG == 64
-	const u64 big = (1ULL << 32) + 5;
+	const u64 big = U32_MAX - 512;
 	phys_addr_t phys = (phys_addr_t)(1ULL << 44) + 3 * PS;
 	dma_addr_t base = (dma_addr_t)(5ULL << 44), h;
 	struct device dev = mkdev("huge");
@@ -1691,16 +1692,22 @@ static void test_huge_pool(void)
 		p = pool_of(&dev, 0);
 		CHECK(p.free == n && p.misuse == 1);
 		CHECK(!dcw_check(dcw_pool_of(&dev, 0)));
-		/* Over 2^32 pages at 1 MiB alignment: the rules allow it. */
-		if (n > (1ULL << 32)) {
+		/* Over 2^31 pages at 1 MiB alignment: the rules allow it. */
+		if (n == big) {
 			unsigned int got;
 
-			at = dcw_find(dcw_pool_of(&dev, 0), (1UL << 32) + 1, &got);
+			at = dcw_find(dcw_pool_of(&dev, 0), n - 5, &got);
 			CHECKF(at == 0 && got == (unsigned int)get_order(SZ_1M),
-			       "2^32 + 1 pages in an empty pool of 2^32 + 5 pages, 1 MiB aligned: %ld",
+			       "all but 5 pages in an empty pool of U32_MAX - 512 pages, 1 MiB aligned: %ld",
 			       at);
 		}
 		dma_release_coherent_memory(&dev);
+		CHECK(!dev.dma_mem);
+		shim_arena_exit();
+	}
+	n = (1UL << 32) + 5;
+	if (CHECK(!shim_arena_init(phys, (unsigned long long)n * PS, true))) {
+		CHECK_EQ(dma_declare_coherent_memory(&dev, phys, base, n * PS), -EINVAL);
 		CHECK(!dev.dma_mem);
 		shim_arena_exit();
 	}

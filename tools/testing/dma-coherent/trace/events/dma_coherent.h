@@ -25,11 +25,12 @@ extern __thread struct shim_degraded {
 #define trace_dma_coherent_misuse(...)		shim_trace(SHIM_TRACE_MISUSE)
 
 static inline void trace_dma_coherent_alloc_degraded(const void *dev, const char *pool,
-						     size_t size, u64 dma, unsigned int want,
-						     unsigned int got)
+						     u64 dma, size_t size, unsigned long pages,
+						     unsigned int got, unsigned int want)
 {
 	(void)dev;
 	(void)pool;
+	(void)pages;
 	shim_degraded = (struct shim_degraded) {
 		.size = size, .dma = dma, .want = want, .got = got };
 	shim_trace(SHIM_TRACE_DEGRADED);

@@ -179,7 +179,7 @@ const char *mp_check_place(const struct mpool *p, unsigned long first,
 		       "buffer not aligned to its order (capped at 1 MiB)" :
 		       "degraded buffer below the best alignment its free run has room for";
 	if (k < (int)mp_want(p, n) && (long)first != mp_relaxed(p, n, &k))
-		return "degraded buffer not where the first free run on the base's alignment puts it";
+		return "degraded buffer not where its first free run on the base alignment puts it";
 	return NULL;
 }
 

@@ -28,11 +28,11 @@
  *   as tightly as their sizes allow.
  * - A pool whose base is not aligned to a request may have no room at
  *   that alignment where 6.12, aligning relative to the base, had some.
- *   The buffer then goes at the best alignment the pool can give, never
- *   below the base's own alignment (what 6.12 gave): a firmware carve-out
- *   sized for exactly one buffer serves it.  Such placements are counted
- *   ("degraded" in debugfs) and traced.  A pool whose base is aligned
- *   refuses instead, as 6.12 did, and the refusal stays cheap.
+ *   The buffer then goes in the first free run that takes it on the
+ *   base's own alignment (what 6.12 gave), at the best alignment that run
+ *   has room for: a firmware carve-out sized for exactly one buffer serves
+ *   it.  Such placements are counted ("degraded" in debugfs) and traced.
+ *   A pool whose base is aligned refuses instead, as 6.12 did.
  * - A buffer belongs to the pool that contains its address.  Frees and
  *   mmap find the pool by address, whichever device asks, and every free
  *   is checked: a pointer that is not the start of a live buffer, a

@@ -222,32 +222,72 @@ static void block_heads(const unsigned long *f, unsigned int *h)
 }
 
 /*
+ * Orders j, up to @max and below WORD_ORDER, of the slots of a word with
+ * free bits @f: wholly free aligned blocks of 2^j pages whose buddy is
+ * not wholly free (any wholly free block, for j = @max).  A request of
+ * order j that takes a slot takes the tightest room that is sure to fit
+ * it, short of a partly free one.
+ */
+static unsigned int word_slots(unsigned long f, unsigned int max)
+{
+	unsigned int j, slots = 0, top = min_t(unsigned int, max, WORD_ORDER);
+	unsigned long lv = f, up;
+
+	for (j = 0; j < top && lv; j++) {
+		up = lv & (lv >> (1UL << j)) & align_masks[j + 1];
+		if (lv & ~(up | up << (1UL << j)))
+			slots |= BIT(j);
+		lv = up;
+	}
+	if (lv && top == max)
+		slots |= BIT(max);
+	return slots;
+}
+
+/*
+ * Slots of @n words from word @w of a block (see word_slots()), for the
+ * slots from WORD_ORDER up to @max; @full: bit w set for a free word.
+ */
+static unsigned int group_slots(unsigned int full, unsigned int w,
+				unsigned int n, unsigned int max)
+{
+	unsigned int mask = (BIT(n) - 1) << w, j = WORD_ORDER + ilog2(n);
+
+	if ((full & mask) != mask)
+		return 0;
+	if (j == max)
+		return BIT(j);
+	mask = (BIT(n) - 1) << (w ^ n);
+	return (full & mask) != mask ? BIT(j) : 0;
+}
+
+/*
  * Largest naturally aligned request of up to 2^@max pages in a block, and
- * in *@orders the orders of the room its words and groups of words have.
+ * in *@slots the slots of its slots (see word_slots()).
  */
 static unsigned int block_fit(const unsigned long *f, const unsigned int *h,
-			      unsigned int max, unsigned int *orders)
+			      unsigned int max, unsigned int *slots)
 {
-	unsigned int w, fit = 0, room, half, step;
+	unsigned int w, fit = 0, half, step, full = 0;
 
-	*orders = 0;
+	*slots = 0;
 	for (w = 0; w < BLOCK_WORDS; w++) {
-		room = min(word_fit(f[w]), 1U << max);
-		if (room)
-			*orders |= 1U << order_base_2(room);
-		fit = max(fit, room);
+		fit = max(fit, min(word_fit(f[w]), 1U << max));
+		*slots |= word_slots(f[w], max);
+		if (!~f[w])
+			full |= BIT(w);
 	}
+	if (max < WORD_ORDER)
+		return fit;
+	for (step = 1; step <= 1U << (max - WORD_ORDER); step <<= 1)
+		for (w = 0; w < BLOCK_WORDS; w += step)
+			*slots |= group_slots(full, w, step, max);
 	/* A group of 2^k words holds more than half of it only from its start. */
-	for (step = 2; step <= 1U << (max - min(max, WORD_ORDER)) && max > WORD_ORDER;
-	     step <<= 1) {
+	for (step = 2; step <= 1U << (max - WORD_ORDER); step <<= 1) {
 		half = step / 2 * WORD_PAGES;
-		for (w = 0; w < BLOCK_WORDS; w += step) {
-			if (h[w] <= half)
-				continue;
-			room = min(h[w], step * WORD_PAGES);
-			*orders |= 1U << order_base_2(room);
-			fit = max(fit, room);
-		}
+		for (w = 0; w < BLOCK_WORDS; w += step)
+			if (h[w] > half)
+				fit = max(fit, min(h[w], step * WORD_PAGES));
 	}
 	return fit;
 }
@@ -279,7 +319,7 @@ static bool leaf_update(struct page_ranges *pr, unsigned long b)
 {
 	struct page_ranges_leaf *l = &pr->leaf[b], old = *l;
 	unsigned long f[BLOCK_WORDS];
-	unsigned int h[BLOCK_WORDS], w, tail = 0, orders;
+	unsigned int h[BLOCK_WORDS], w, tail = 0, slots;
 
 	block_words(pr, b, f);
 	block_heads(f, h);
@@ -290,15 +330,15 @@ static bool leaf_update(struct page_ranges *pr, unsigned long b)
 	}
 	l->head = h[0];
 	l->tail = tail;
-	l->fit = block_fit(f, h, pr->max_order, &orders);
-	l->orders = orders;
+	l->fit = block_fit(f, h, pr->max_order, &slots);
+	l->slots = slots;
 	l->run = block_run(f, h, pr->lattice);
 	return memcmp(l, &old, sizeof(old));
 }
 
 /* The four values of a child, whatever its level. */
 struct pr_vals {
-	unsigned long	head, tail, run, fit, orders;
+	unsigned long	head, tail, run, fit, slots;
 };
 
 static void child_vals(const struct page_ranges *pr, int level,
@@ -309,11 +349,11 @@ static void child_vals(const struct page_ranges *pr, int level,
 	} else if (level < 0) {
 		const struct page_ranges_leaf *l = &pr->leaf[i];
 
-		*v = (struct pr_vals){ l->head, l->tail, l->run, l->fit, l->orders };
+		*v = (struct pr_vals){ l->head, l->tail, l->run, l->fit, l->slots };
 	} else {
 		const struct page_ranges_node *x = &pr->node[pr->level_off[level] + i];
 
-		*v = (struct pr_vals){ x->head, x->tail, x->run, x->fit, x->orders };
+		*v = (struct pr_vals){ x->head, x->tail, x->run, x->fit, x->slots };
 	}
 }
 
@@ -338,7 +378,7 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 {
 	struct page_ranges_node *x = &pr->node[pr->level_off[level] + i], old = *x;
 	unsigned long n = level_size(pr, level - 1), size = level_pages(level - 1);
-	unsigned long head = 0, tail = 0, run = 0, fit = 0, carry = 0, orders = 0;
+	unsigned long head = 0, tail = 0, run = 0, fit = 0, carry = 0, slots = 0;
 	unsigned long c, first = i << FANOUT_ORDER;
 	bool in_head = true;
 	struct pr_vals v;
@@ -346,7 +386,7 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 	for (c = first; c < first + PAGE_RANGES_FANOUT; c++) {
 		child_vals(pr, level - 1, c, n, &v);
 		fit = max(fit, v.fit);
-		orders |= v.orders;
+		slots |= v.slots;
 		run = max(run, max(v.run, carry + v.head));
 		if (in_head)
 			head += v.head;
@@ -363,7 +403,7 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 	x->tail = tail;
 	x->run = max(run, carry);
 	x->fit = fit;
-	x->orders = orders;
+	x->slots = slots;
 	return memcmp(x, &old, sizeof(old));
 }
 
@@ -435,13 +475,20 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 			unsigned long n, unsigned int want)
 {
 	unsigned long f[BLOCK_WORDS], fit;
-	unsigned int h[BLOCK_WORDS], w, room, best = UINT_MAX, at = 0, step;
+	unsigned int h[BLOCK_WORDS], w, room, best = UINT_MAX, at = 0, step, slots;
 
 	block_words(pr, b, f);
 	if (n <= WORD_PAGES) {
 		for (w = 0; w < BLOCK_WORDS; w++) {
 			room = word_fit(f[w]);
-			if (room >= n && room < best) {
+			if (room < n)
+				continue;
+			/* The smallest slot that takes @n, then the least room. */
+			slots = word_slots(f[w], pr->max_order) |
+				(room == WORD_PAGES ? BIT(WORD_ORDER) : 0);
+			slots &= ~(BIT(want) - 1);
+			room += (slots ? __ffs(slots) : WORD_ORDER + 1) << 8;
+			if (room < best) {
 				best = room;
 				at = w;
 			}
@@ -463,7 +510,7 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 	return block_index(pr, b, at * WORD_PAGES);
 }
 
-/* The first block with room of order @c (some block has). */
+/* The first block with a slot of order @c (some block has). */
 static unsigned long order_find(const struct page_ranges *pr, unsigned int c)
 {
 	unsigned long i = 0, ch, nc;
@@ -474,7 +521,7 @@ static unsigned long order_find(const struct page_ranges *pr, unsigned int c)
 		nc = level_size(pr, level - 1);
 		for (ch = i << FANOUT_ORDER; ch < (i + 1) << FANOUT_ORDER; ch++) {
 			child_vals(pr, level - 1, ch, nc, &v);
-			if (v.orders & BIT(c))
+			if (v.slots & BIT(c))
 				break;
 		}
 		i = ch;
@@ -485,8 +532,8 @@ static unsigned long order_find(const struct page_ranges *pr, unsigned int c)
 /*
  * Best fit for @n pages at order @want: from the root down to the block
  * whose largest room is the smallest that takes them.  When that room is
- * of a higher order than the smallest room of a higher order than @want
- * anywhere, that one is taken instead: a word with that room.
+ * of a higher order than the smallest slot (see word_slots()) of order
+ * @want or more anywhere, the block with that slot is taken instead.
  */
 static long natural_find(const struct page_ranges *pr, unsigned long n,
 			 unsigned int want)
@@ -510,7 +557,7 @@ static long natural_find(const struct page_ranges *pr, unsigned long n,
 	}
 	if (pr->levels && order_base_2(best) > want) {
 		root_vals(pr, &v);
-		above = v.orders & ~(BIT(want + 1) - 1);
+		above = v.slots & ~(BIT(want) - 1);
 		if (above && __ffs(above) < order_base_2(best))
 			i = order_find(pr, __ffs(above));
 	}

@@ -29,15 +29,16 @@
  * @tail:	free pages at the end of the block
  * @run:	longest free run in the block that starts at a multiple of
  *		2^lattice pages (&struct page_ranges)
- * @orders:	bit k set when a word (or aligned group of words) of the
- *		block takes at most 2^k pages and more than 2^(k - 1)
+ * @slots:	bit k set when the block has a slot of order k: a wholly free
+ *		aligned block of 2^k pages whose buddy is not wholly free (or
+ *		any wholly free one, for k = max_order)
  */
 struct page_ranges_leaf {
 	u64	fit:9;
 	u64	head:9;
 	u64	tail:9;
 	u64	run:9;
-	u64	orders:9;
+	u64	slots:9;
 };
 
 /**
@@ -47,14 +48,14 @@ struct page_ranges_leaf {
  * @run:	longest free run that starts at a multiple of 2^lattice pages
  *		and lies below the node
  * @fit:	largest @fit of the blocks below
- * @orders:	the @orders of the blocks below, or-ed
+ * @slots:	the @slots of the blocks below, or-ed
  */
 struct page_ranges_node {
 	u32	head;
 	u32	tail;
 	u32	run;
 	u16	fit;
-	u16	orders;
+	u16	slots;
 };
 
 /**

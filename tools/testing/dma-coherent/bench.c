@@ -33,6 +33,7 @@
 #define CALLGRIND_TOGGLE_COLLECT do { } while (0)
 #endif
 
+#include <linux/log2.h>
 #include <linux/sizes.h>
 
 #include "bench.h"
@@ -218,11 +219,10 @@ void *__wrap_shim_alloc(size_t n, size_t size, gfp_t gfp, bool zero,
 {
 	void *p = __real_shim_alloc(n, size, gfp, zero, what);
 
+	/* kv*: bitmaps and index, told apart by meta_split(); k*: structs. */
 	if (p && meta_on) {
-		if (!strcmp(what, "kvcalloc"))
+		if (!strncmp(what, "kv", 2))
 			meta_bitmaps += n * size;
-		else if (!strncmp(what, "kv", 2))
-			meta_tree += n * size;
 		else
 			meta_struct += n * size;
 	}
@@ -521,84 +521,184 @@ static void run_latency(const struct ballocator *a, unsigned long pages,
 
 /* ------------------------------------------------------------- worst case */
 
+/*
+ * Pool states of the worst-case runs: every other page allocated; the
+ * aged pool of the latency runs topped up until nothing fits; the same
+ * with random buffers freed down to 99%; and an empty pool, where every
+ * request succeeds and only the setting of its bits grows with its size.
+ */
+enum { WS_FRAG, WS_FULL, WS_NEAR, WS_EMPTY, NWSTATES };
+
+static const char *const ws_name[NWSTATES] = {
+	[WS_FRAG] = "every other page",
+	[WS_FULL] = "aged, full",
+	[WS_NEAR] = "aged, 99%",
+	[WS_EMPTY] = "empty",
+};
+
+#define WREPS		3
+#define NWSIZES_MAX	64
+
+/* Request sizes: 2^k and 2^k + 1 up to a quarter of the pool, and these. */
+static const unsigned long wsizes_odd[] = {
+	7, 63, 100, 255, 1000, 4095, 12345, 65535, 200000,
+};
+
+static unsigned long wsizes[NWSIZES_MAX];
+static int nwsizes;
+
 struct worst {
-	double		full_ns, near_ns;	/* max over n of min over reps */
-	unsigned long	full_n, near_n;		/* the n that gave it */
-	double		raw_max;		/* max of every call */
-	double		near_occ;
-	unsigned long	near_ok;		/* successful calls, near full */
+	double		ns[NWSTATES][NWSIZES_MAX];	/* min over the reps */
+	unsigned long	ok[NWSTATES][NWSIZES_MAX];	/* calls that got memory */
+	double		max_ns[NWSTATES];		/* max over sizes */
+	unsigned long	max_n[NWSTATES];		/* the size that gave it */
+	double		occ[NWSTATES];			/* used pages / pool */
+	double		raw_max;			/* max of every call */
+	bool		state[NWSTATES];		/* measured */
 	bool		done;
 };
 
 static struct worst worst[NALLOC];
 static unsigned long worst_pages = 1048576;
 
-/* Time alloc(1..64) in the current state, @reps times; successes are freed. */
-static void sweep(const struct ballocator *a, int reps, double *worst_ns,
-		  unsigned long *worst_n, double *raw, unsigned long *ok)
+static int cmp_ul(const void *a, const void *b)
 {
-	double best[65], c;
-	unsigned long n;
-	uint64_t t0, t1;
-	void *va;
-	int r;
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
 
-	for (n = 1; n <= 64; n++)
-		best[n] = 1e300;
-	for (r = 0; r < reps; r++) {
-		for (n = 1; n <= 64; n++) {
+	return x < y ? -1 : x > y;
+}
+
+static void wsizes_add(unsigned long n, unsigned long max)
+{
+	int i;
+
+	if (n > max || nwsizes == NWSIZES_MAX)
+		return;
+	for (i = 0; i < nwsizes; i++)
+		if (wsizes[i] == n)
+			return;
+	wsizes[nwsizes++] = n;
+}
+
+static void wsizes_init(unsigned long pages)
+{
+	unsigned long n, max = pages / 4;
+	size_t i;
+
+	nwsizes = 0;
+	for (n = 1; n <= max; n <<= 1) {
+		wsizes_add(n, max);
+		wsizes_add(n + 1, max);
+	}
+	for (i = 0; i < ARRAY_SIZE(wsizes_odd); i++)
+		wsizes_add(wsizes_odd[i], max);
+	qsort(wsizes, nwsizes, sizeof(wsizes[0]), cmp_ul);
+}
+
+/*
+ * Time one alloc call of every size in the current state, WREPS times
+ * (the lock is held for the whole call: the call is timed); a success is
+ * freed at once, untimed.  Per size the smallest of the reps is kept,
+ * which filters out interrupts; the state's worst case is the largest of
+ * those over sizes.
+ */
+static void sweep(const struct ballocator *a, struct worst *w, int s)
+{
+	uint64_t t0, t1;
+	double c;
+	unsigned long n;
+	void *va;
+	int i, r;
+
+	for (i = 0; i < nwsizes; i++) {
+		w->ns[s][i] = 1e300;
+		w->ok[s][i] = 0;
+	}
+	for (r = 0; r < WREPS; r++) {
+		for (i = 0; i < nwsizes; i++) {
+			n = wsizes[i];
 			t0 = tsc_begin();
 			va = a->alloc(n);
 			t1 = tsc_end();
 			c = (double)(t1 - t0) - tsc_ovh;
-			if (c < best[n])
-				best[n] = c;
-			if (c > *raw)
-				*raw = c;
+			w->ns[s][i] = fmin(w->ns[s][i], c);
+			w->raw_max = fmax(w->raw_max, c);
 			if (va) {
 				a->free(va, n);
-				(*ok)++;
+				w->ok[s][i]++;
 			}
 		}
 	}
-	*worst_ns = 0;
-	for (n = 1; n <= 64; n++) {
-		if (best[n] > *worst_ns) {
-			*worst_ns = best[n];
-			*worst_n = n;
+	w->max_ns[s] = 0;
+	for (i = 0; i < nwsizes; i++) {
+		w->ns[s][i] = cyc_ns(w->ns[s][i]);
+		if (w->ns[s][i] > w->max_ns[s]) {
+			w->max_ns[s] = w->ns[s][i];
+			w->max_n[s] = wsizes[i];
 		}
 	}
-	*worst_ns = cyc_ns(*worst_ns);
+	w->occ[s] = (double)live.occ / worst_pages;
+	w->state[s] = true;
 }
 
 /*
- * The aged 90% pool, topped up with requests of 32, 16, ... 1 pages until
- * each fails: a full pool.  Then random buffers are freed down to 99%.
- * In both states every request of 1..64 pages is timed (alloc call only,
- * lock included); the worst case is the largest over sizes of the
- * smallest of the repetitions (which filters out interrupts).
+ * Every page allocated one by one, then every page at an odd index freed:
+ * a request of 2 or more pages finds no room anywhere.  Only for ours:
+ * 6.12 and genalloc search from the start of the pool, and a million
+ * one-page allocations would take them hours.
+ */
+static void make_fragmented(const struct ballocator *a, unsigned long pages)
+{
+	char *base = shim_phys_to_virt(slot_phys(0));
+	unsigned long i, pg;
+	void *va;
+
+	pool_begin(a, pages);
+	while ((va = a->alloc(1)))
+		live_add(va, 1);
+	if (live.occ != pages) {
+		fprintf(stderr, "bench: %s: 1-page fill stopped at %lu of %lu\n",
+			a->name, live.occ, pages);
+		exit(1);
+	}
+	for (i = live.cnt; i-- > 0;) {
+		pg = ((char *)live.va[i] - base) / PAGE_SIZE;
+		if (pg & 1)
+			live_free(i);
+	}
+}
+
+/*
+ * The aged pool of the latency runs, topped up with requests of 32, 16,
+ * ... 1 pages until each fails: a full pool; then random buffers freed
+ * down to 99%.  Ours also on a pool with every other page allocated.
+ * Last, an empty pool.
  */
 static void run_worst(const struct ballocator *a, unsigned long pages,
 		      struct worst *w)
 {
 	uint64_t srng, orng;
-	unsigned long n, ok = 0;
-	double raw = 0;
+	unsigned long n;
 	void *va;
 
+	if (a == &allocs[0]) {
+		make_fragmented(a, pages);
+		sweep(a, w, WS_FRAG);
+		pool_end();
+	}
 	prepare(a, pages, &srng, &orng);
 	for (n = 32; n >= 1; n >>= 1)
 		while ((va = a->alloc(n)))
 			live_add(va, n);
-	sweep(a, 3, &w->full_ns, &w->full_n, &raw, &ok);
+	sweep(a, w, WS_FULL);
 	while (live.occ > 0.99 * pages)
 		live_free(rng(&orng) % live.cnt);
-	w->near_occ = (double)live.occ / pages;
-	ok = 0;
-	sweep(a, 3, &w->near_ns, &w->near_n, &raw, &ok);
-	w->near_ok = ok;
-	w->raw_max = cyc_ns(raw);
+	sweep(a, w, WS_NEAR);
 	pool_end();
+	pool_begin(a, pages);
+	sweep(a, w, WS_EMPTY);
+	pool_end();
+	w->raw_max = cyc_ns(w->raw_max);
 	w->done = true;
 }
 
@@ -782,34 +882,43 @@ static void read_callgrind(void)
 /* ------------------------------------------------------------ utilisation */
 
 #define UTIL_PAGES	65536
+#define UTIL_SMALL	4096
 #define NWL		5
 
 static const struct workload {
 	const char	*name;
 	bool		log;		/* log-uniform 1..256, else uniform 1..64 */
 	double		p;		/* allocation probability; 1: fill only */
+	bool		small;		/* also on a UTIL_SMALL-page pool */
 } wls[NWL] = {
-	{ "uniform 1..64, fill", false, 1.0 },
-	{ "uniform 1..64, churn p=0.6", false, 0.6 },
-	{ "log-uniform 1..256, fill", true, 1.0 },
-	{ "log-uniform 1..256, churn p=0.6", true, 0.6 },
-	{ "log-uniform 1..256, churn p=0.52", true, 0.52 },
+	{ "uniform 1..64, fill", false, 1.0, false },
+	{ "uniform 1..64, churn p=0.6", false, 0.6, true },
+	{ "log-uniform 1..256, fill", true, 1.0, false },
+	{ "log-uniform 1..256, churn p=0.6", true, 0.6, true },
+	{ "log-uniform 1..256, churn p=0.52", true, 0.52, false },
 };
 
-static double util[NALLOC][NWL];
-static double util_min[NALLOC][NWL], util_max[NALLOC][NWL];
+#define WL_UNI_CHURN	1
+#define WL_LOG_CHURN	3
+
+/* [0]: UTIL_PAGES, [1]: UTIL_SMALL (workloads with .small only) */
+static double util[2][NALLOC][NWL];
+static double util_min[2][NALLOC][NWL], util_max[2][NALLOC][NWL];
+static int util_nseeds[2];
 static bool util_done;
+
+static const unsigned long util_pages[2] = { UTIL_PAGES, UTIL_SMALL };
 
 /* Requested pages of the live buffers over pool pages, at the first failure. */
 static double run_util(const struct ballocator *a, const struct workload *wl,
-		       int seed)
+		       int seed, unsigned long pages)
 {
 	uint64_t srng = seed_of(3, seed, wl - wls), orng = seed_of(4, seed, wl - wls);
 	unsigned long n, step;
 	double u;
 	void *va;
 
-	pool_begin(a, UTIL_PAGES);
+	pool_begin(a, pages);
 	for (step = 0; step < 100000000; step++) {
 		/* Both draws every step: the same sequence for every allocator. */
 		double coin = rng_unit(&orng);
@@ -825,9 +934,42 @@ static double run_util(const struct ballocator *a, const struct workload *wl,
 			live_free(victim % live.cnt);
 		}
 	}
-	u = (double)live.req / UTIL_PAGES;
+	u = (double)live.req / pages;
 	pool_end();
 	return u;
+}
+
+/*
+ * Every workload on a UTIL_PAGES-page pool, the churn ones also on a
+ * UTIL_SMALL-page pool with UTIL_PAGES / UTIL_SMALL times as many seeds,
+ * so that both means cover about as many buffers.
+ */
+static void run_util_all(void)
+{
+	int k, w, s, p;
+
+	util_nseeds[0] = opt.util_seeds;
+	util_nseeds[1] = opt.util_seeds * (UTIL_PAGES / UTIL_SMALL);
+	for (p = 0; p < 2; p++) {
+		for (k = 0; k < NALLOC; k++) {
+			for (w = 0; w < NWL; w++) {
+				double sum = 0, mn = 1, mx = 0, u;
+
+				if (p && !wls[w].small)
+					continue;
+				for (s = 1; s <= util_nseeds[p]; s++) {
+					u = run_util(&allocs[k], &wls[w], s, util_pages[p]);
+					sum += u;
+					mn = fmin(mn, u);
+					mx = fmax(mx, u);
+				}
+				util[p][k][w] = sum / util_nseeds[p];
+				util_min[p][k][w] = mn;
+				util_max[p][k][w] = mx;
+			}
+		}
+	}
+	util_done = true;
 }
 
 /* --------------------------------------------------------------- metadata */
@@ -837,6 +979,22 @@ struct meta {
 };
 
 static struct meta meta[NSIZES_MAX];
+
+/*
+ * lib/page_ranges.c allocates its two bitmaps (used, start) and the index
+ * (leaves, tree nodes) with kvcalloc() alike: of the kv bytes, two
+ * bitmaps of the pool's bitmap words are bitmaps, the rest is the index.
+ */
+static void meta_split(struct dma_coherent_mem *mem)
+{
+	unsigned long kv = meta_bitmaps + meta_tree, bm;
+	struct dcw_pool p;
+
+	dcw_pool_get(mem, &p);
+	bm = 2 * BITS_TO_LONGS(p.nbits) * sizeof(long);
+	meta_bitmaps = min(bm, kv);
+	meta_tree = kv - meta_bitmaps;
+}
 
 static void run_meta(unsigned long pages, struct meta *m)
 {
@@ -850,6 +1008,7 @@ static void run_meta(unsigned long pages, struct meta *m)
 	}
 	meta_on = false;
 	m->pages = pages;
+	meta_split(dev_ours.dma_mem);
 	m->bitmaps = meta_bitmaps;
 	m->tree = meta_tree;
 	m->strct = meta_struct;
@@ -885,6 +1044,7 @@ static void run_meta_sweep(void)
 			exit(1);
 		}
 		meta_on = false;
+		meta_split(dev_ours.dma_mem);
 		m = (struct meta){ pages, meta_bitmaps, meta_tree, meta_struct };
 		if (meta_bits(&m) > meta_bits(&meta_worst) || !meta_worst.pages)
 			meta_worst = m;
@@ -1058,13 +1218,25 @@ struct target {
 	char		value[96];
 };
 
+/*
+ * targets: those of issue 14, evaluated from this run's measurements
+ * only; checks: other figures the benchmark compares with a bound.
+ */
 #define NTARGETS	12
-static struct target targets[NTARGETS];
-static int ntargets;
+static struct target targets[NTARGETS], checks[NTARGETS];
+static int ntargets, nchecks;
 
 static struct target *target(const char *what)
 {
 	struct target *t = &targets[ntargets++];
+
+	t->what = what;
+	return t;
+}
+
+static struct target *check(const char *what)
+{
+	struct target *t = &checks[nchecks++];
 
 	t->what = what;
 	return t;
@@ -1087,7 +1259,7 @@ static int size_index(unsigned long pages)
  */
 static void eval_frames_target(void)
 {
-	struct target *t = target("frames >= 6.12 at both bases; NV12 1080p 64M at 1M");
+	struct target *t = check("frames >= 6.12 at both bases; NV12 1080p 64M at 1M");
 	const struct frames *key = NULL;
 	long d, worst_d = LONG_MAX;
 	int f, p, b, wf = 0, wp = 0;
@@ -1117,13 +1289,56 @@ static void eval_frames_target(void)
 		 fpool_mib[wp]);
 }
 
-static void eval_targets(void)
+/*
+ * The two churn workloads: a bound at UTIL_PAGES pages, and on the
+ * UTIL_SMALL-page pool no more than 0.02 below the UTIL_PAGES figure of
+ * the same run.
+ */
+static void eval_util_targets(void)
 {
-	double mx = 0, mn = 1e300, p99 = 0, d, worst_d = -1e300;
+	static const struct {
+		int		wl;
+		double		need;
+		const char	*what, *small;
+	} u[2] = {
+		{ WL_LOG_CHURN, 0.85, "utilisation >= 0.85, log-uniform 1..256 churn p=0.6",
+		  "4096 pages: >= 65536-page figure - 0.02, log-uniform" },
+		{ WL_UNI_CHURN, 0.80, "utilisation >= 0.80, uniform 1..64 churn p=0.6",
+		  "4096 pages: >= 65536-page figure - 0.02, uniform" },
+	};
 	struct target *t;
-	int i, k, n = 0;
-	const unsigned long fast[2] = { 262144, 1048576 };
-	const double need[2] = { 30, 100 };
+	double big, small;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		t = target(u[i].what);
+		if (!util_done)
+			continue;
+		big = util[0][0][u[i].wl];
+		t->known = true;
+		t->pass = big >= u[i].need;
+		snprintf(t->value, sizeof(t->value), "%.3f", big);
+	}
+	for (i = 0; i < 2; i++) {
+		t = target(u[i].small);
+		if (!util_done)
+			continue;
+		big = util[0][0][u[i].wl];
+		small = util[1][0][u[i].wl];
+		t->known = true;
+		/* Rounded as printed: 0.020 below passes. */
+		t->pass = round((big - small) * 1000) <= 20;
+		snprintf(t->value, sizeof(t->value), "%.3f vs %.3f (%+.3f)", small, big,
+			 small - big);
+	}
+}
+
+/* Not targets of issue 14: spread of the means, empty-pool lock hold, frames. */
+static void eval_other_checks(void)
+{
+	double mx = 0, mn = 1e300;
+	struct target *t;
+	int i, n = 0;
 
 	for (i = 0; i < opt.nsizes; i++) {
 		if (!lat[0][i].done)
@@ -1131,26 +1346,60 @@ static void eval_targets(void)
 		n++;
 		mx = fmax(mx, lat[0][i].mean);
 		mn = fmin(mn, lat[0][i].mean);
-		p99 = fmax(p99, lat[0][i].p99);
 	}
-	t = target("mean <= 150 ns at every size");
-	if (n) {
-		t->known = true;
-		t->pass = mx <= 150;
-		snprintf(t->value, sizeof(t->value), "worst %.0f ns", mx);
-	}
-	t = target("p99 <= 300 ns at every size");
-	if (n) {
-		t->known = true;
-		t->pass = p99 <= 300;
-		snprintf(t->value, sizeof(t->value), "worst %.0f ns", p99);
-	}
-	t = target("largest/smallest mean <= 3");
+	t = check("largest/smallest mean <= 3");
 	if (n > 1) {
 		t->known = true;
 		t->pass = mx / mn <= 3;
 		snprintf(t->value, sizeof(t->value), "%.2f (%.0f/%.0f ns)",
 			 mx / mn, mx, mn);
+	}
+	/* Successes of every size: setting n bits and their blocks' leaves. */
+	t = check("lock hold <= 1 us on an empty 1048576-page pool");
+	if (worst[0].done && worst_pages == 1048576 && worst[0].state[WS_EMPTY]) {
+		t->known = true;
+		t->pass = worst[0].max_ns[WS_EMPTY] <= 1000;
+		snprintf(t->value, sizeof(t->value), "%.0f ns (%lu pages)",
+			 worst[0].max_ns[WS_EMPTY], worst[0].max_n[WS_EMPTY]);
+	}
+	eval_frames_target();
+}
+
+static void eval_targets(void)
+{
+	double mx = 0, p99 = 0, d, big;
+	unsigned long mx_at = 0, p99_at = 0;
+	struct target *t;
+	int i, k, n = 0, s, ws = 0;
+	const unsigned long fast[2] = { 262144, 1048576 };
+	const double need[2] = { 30, 100 };
+
+	for (i = 0; i < opt.nsizes; i++) {
+		if (!lat[0][i].done)
+			continue;
+		n++;
+		if (lat[0][i].mean > mx) {
+			mx = lat[0][i].mean;
+			mx_at = opt.sizes[i];
+		}
+		if (lat[0][i].p99 > p99) {
+			p99 = lat[0][i].p99;
+			p99_at = opt.sizes[i];
+		}
+	}
+	t = target("mean <= 150 ns per pair at every size");
+	if (n) {
+		t->known = true;
+		t->pass = mx <= 150;
+		snprintf(t->value, sizeof(t->value), "worst %.0f ns (%lu pages)",
+			 mx, mx_at);
+	}
+	t = target("p99 <= 300 ns per pair at every size");
+	if (n) {
+		t->known = true;
+		t->pass = p99 <= 300;
+		snprintf(t->value, sizeof(t->value), "worst %.0f ns (%lu pages)",
+			 p99, p99_at);
 	}
 	for (k = 0; k < 2; k++) {
 		t = target(k ? ">= 100x faster than 6.12 at 1048576 pages" :
@@ -1160,43 +1409,27 @@ static void eval_targets(void)
 			d = lat[1][i].mean / lat[0][i].mean;
 			t->known = true;
 			t->pass = d >= need[k];
-			snprintf(t->value, sizeof(t->value), "%.0fx", d);
+			snprintf(t->value, sizeof(t->value), "%.0fx (%.0f / %.0f ns)",
+				 d, lat[1][i].mean, lat[0][i].mean);
 		}
 	}
-	t = target("worst case lock held <= 1 us at 1048576 pages");
-	if (worst[0].done && worst_pages == 1048576) {
-		d = fmax(worst[0].full_ns, worst[0].near_ns);
+	/* Every other page allocated, and the aged pool full and at 99%. */
+	t = target("worst lock hold <= 1 us at 1048576 pages, every size");
+	if (worst[0].done && worst_pages == 1048576 && worst[0].state[WS_FRAG]) {
+		for (s = WS_FULL; s <= WS_NEAR; s++)
+			if (worst[0].max_ns[s] > worst[0].max_ns[ws] || s == WS_FULL)
+				ws = s;
+		d = worst[0].max_ns[WS_FRAG];
+		big = worst[0].max_ns[ws];
 		t->known = true;
-		t->pass = d <= 1000;
-		snprintf(t->value, sizeof(t->value), "%.0f ns", d);
+		t->pass = d <= 1000 && big <= 1000;
+		snprintf(t->value, sizeof(t->value),
+			 "fragmented %.0f ns (%lu pages); aged %.0f ns (%s, %lu pages)",
+			 d, worst[0].max_n[WS_FRAG], big,
+			 ws == WS_FULL ? "full" : "99%", worst[0].max_n[ws]);
 	}
-	t = target("pools <= 4096 pages: at most 30 ns slower than 6.12");
-	for (i = 0; i < opt.nsizes; i++) {
-		if (opt.sizes[i] > 4096 || !lat[0][i].done || !lat[1][i].done)
-			continue;
-		d = lat[0][i].mean - lat[1][i].mean;
-		if (d > worst_d) {
-			worst_d = d;
-			snprintf(t->value, sizeof(t->value), "%+.0f ns at %lu pages",
-				 d, opt.sizes[i]);
-		}
-		t->known = true;
-	}
-	t->pass = worst_d <= 30;
-	t = target("utilisation >= 0.84, log-uniform 1..256 churn p=0.6");
-	if (util_done) {
-		t->known = true;
-		t->pass = util[0][3] >= 0.84;
-		snprintf(t->value, sizeof(t->value), "%.3f", util[0][3]);
-	}
-	t = target("utilisation >= 0.80, uniform 1..64 churn p=0.6");
-	if (util_done) {
-		t->known = true;
-		t->pass = util[0][1] >= 0.80;
-		snprintf(t->value, sizeof(t->value), "%.3f", util[0][1]);
-	}
-	eval_frames_target();
-	t = target("metadata <= 2.5 bits/page");
+	eval_util_targets();
+	t = target("metadata <= 2.5 bits/page at any base");
 	d = 0;
 	for (i = 0; i < opt.nsizes; i++) {
 		if (!meta[i].pages)
@@ -1209,6 +1442,7 @@ static void eval_targets(void)
 	t->pass = d <= 2.5;
 	if (t->known)
 		snprintf(t->value, sizeof(t->value), "worst %.3f bits/page", d);
+	eval_other_checks();
 }
 
 /* ----------------------------------------------------------------- output */
@@ -1281,27 +1515,81 @@ static void print_latency(FILE *f, bool compact)
 	fprintf(f, "\n");
 }
 
-static void print_worst(FILE *f)
+static void print_worst(FILE *f, bool compact)
 {
-	int k;
+	int i, k, s;
 
 	if (!worst[0].done && !worst[1].done && !worst[2].done)
 		return;
 	fprintf(f,
-		"Worst case, lock held: one alloc call of 1..64 pages, %lu-page pool; ns (max over sizes of min of 3 reps)\n",
-		worst_pages);
-	fprintf(f, "%-8s %12s %12s %8s %12s %12s\n", "alloc", "full (100%)",
-		"near full", "occ%", "ok calls", "raw max");
+		"Worst case, lock held: one alloc call (the lock is held for all of it), %lu-page pool; ns, min of %d reps\n"
+		"per size (\"+\": the call got memory, freed untimed); states: fragmented = every other page allocated (ours only:\n"
+		"a million 1-page allocations from the pool's start would take 6.12 and genalloc hours), the aged pool topped up\n"
+		"until nothing fits, the same freed down to 99%%, empty\n",
+		worst_pages, WREPS);
+	if (compact)
+		fprintf(f, "(sizes 2^k only here; 2^k + 1 and odd sizes in worstcase.csv)\n");
+	fprintf(f, "%9s", "");
 	for (k = 0; k < NALLOC; k++) {
-		struct worst *w = &worst[k];
-
-		if (!w->done)
+		if (!worst[k].done)
 			continue;
-		fprintf(f, "%-8s %8.0f n=%-2lu %8.0f n=%-2lu %8.2f %12lu %12.0f\n",
-			allocs[k].name, w->full_ns, w->full_n, w->near_ns, w->near_n,
-			100 * w->near_occ, w->near_ok, w->raw_max);
+		for (s = 0; s < NWSTATES; s++)
+			if (worst[k].state[s])
+				fprintf(f, " %9.9s", allocs[k].name);
+	}
+	fprintf(f, "\n%9s", "pages");
+	for (k = 0; k < NALLOC; k++) {
+		if (!worst[k].done)
+			continue;
+		for (s = 0; s < NWSTATES; s++)
+			if (worst[k].state[s])
+				fprintf(f, " %9.9s", s == WS_FRAG ? "fragment" :
+					s == WS_FULL ? "full" : s == WS_NEAR ? "99%" : "empty");
 	}
 	fprintf(f, "\n");
+	for (i = 0; i < nwsizes; i++) {
+		if (compact && !is_power_of_2(wsizes[i]))
+			continue;
+		fprintf(f, "%9lu", wsizes[i]);
+		for (k = 0; k < NALLOC; k++) {
+			if (!worst[k].done)
+				continue;
+			for (s = 0; s < NWSTATES; s++)
+				if (worst[k].state[s])
+					fprintf(f, " %8.0f%c", worst[k].ns[s][i],
+						worst[k].ok[s][i] ? '+' : ' ');
+		}
+		fprintf(f, "\n");
+	}
+	fprintf(f, "%9s", "max");
+	for (k = 0; k < NALLOC; k++) {
+		if (!worst[k].done)
+			continue;
+		for (s = 0; s < NWSTATES; s++)
+			if (worst[k].state[s])
+				fprintf(f, " %9.0f", worst[k].max_ns[s]);
+	}
+	fprintf(f, "\n%9s", "at pages");
+	for (k = 0; k < NALLOC; k++) {
+		if (!worst[k].done)
+			continue;
+		for (s = 0; s < NWSTATES; s++)
+			if (worst[k].state[s])
+				fprintf(f, " %9lu", worst[k].max_n[s]);
+	}
+	fprintf(f, "\n%9s", "used%");
+	for (k = 0; k < NALLOC; k++) {
+		if (!worst[k].done)
+			continue;
+		for (s = 0; s < NWSTATES; s++)
+			if (worst[k].state[s])
+				fprintf(f, " %9.2f", 100 * worst[k].occ[s]);
+	}
+	fprintf(f, "\n(largest single call, reps and interrupts included:");
+	for (k = 0; k < NALLOC; k++)
+		if (worst[k].done)
+			fprintf(f, " %s %.0f ns", allocs[k].name, worst[k].raw_max);
+	fprintf(f, ")\n\n");
 }
 
 static void print_refused(FILE *f)
@@ -1348,22 +1636,26 @@ static void print_cg(FILE *f)
 
 static void print_util(FILE *f)
 {
-	int k, w;
+	int k, w, p;
 
 	if (!util_done)
 		return;
 	fprintf(f,
-		"Utilisation at first failure (live requested pages / pool), %d-page pool, natural alignment, mean of %d seeds\n",
-		UTIL_PAGES, opt.util_seeds);
-	fprintf(f, "%-34s", "workload");
+		"Utilisation at first failure (live requested pages / pool), natural alignment; mean of %d seeds at %d pages,\n"
+		"of %d at %d pages\n", util_nseeds[0], UTIL_PAGES, util_nseeds[1], UTIL_SMALL);
+	fprintf(f, "%-34s %6s", "workload", "pages");
 	for (k = 0; k < NALLOC; k++)
 		fprintf(f, " %9s", allocs[k].name);
 	fprintf(f, "\n");
-	for (w = 0; w < NWL; w++) {
-		fprintf(f, "%-34s", wls[w].name);
-		for (k = 0; k < NALLOC; k++)
-			fprintf(f, " %9.3f", util[k][w]);
-		fprintf(f, "\n");
+	for (p = 0; p < 2; p++) {
+		for (w = 0; w < NWL; w++) {
+			if (p && !wls[w].small)
+				continue;
+			fprintf(f, "%-34s %6lu", wls[w].name, util_pages[p]);
+			for (k = 0; k < NALLOC; k++)
+				fprintf(f, " %9.3f", util[p][k][w]);
+			fprintf(f, "\n");
+		}
 	}
 	fprintf(f, "\n");
 }
@@ -1448,15 +1740,21 @@ static void print_meta(FILE *f)
 	fprintf(f, "(6.12 and genalloc: 1 bit/page)\n\n");
 }
 
-static void print_targets(FILE *f)
+static void print_list(FILE *f, const struct target *list, int n)
 {
 	int i;
 
-	fprintf(f, "Targets (ours):\n");
-	for (i = 0; i < ntargets; i++)
-		fprintf(f, "  %-5s %-54s %s\n", !targets[i].known ? "n/a" :
-			targets[i].pass ? "PASS" : "MISS", targets[i].what,
-			targets[i].value);
+	for (i = 0; i < n; i++)
+		fprintf(f, "  %-5s %-56s %s\n", !list[i].known ? "n/a" :
+			list[i].pass ? "PASS" : "MISS", list[i].what, list[i].value);
+}
+
+static void print_targets(FILE *f)
+{
+	fprintf(f, "Targets (ours; issue 14, every figure measured in this run):\n");
+	print_list(f, targets, ntargets);
+	fprintf(f, "Other checks (ours; not targets):\n");
+	print_list(f, checks, nchecks);
 }
 
 static FILE *out_file(const char *name)
@@ -1476,7 +1774,7 @@ static FILE *out_file(const char *name)
 static void write_csv(void)
 {
 	FILE *f;
-	int i, k, w;
+	int i, k, w, s;
 
 	if (!task("latency"))
 		goto worst;
@@ -1498,14 +1796,14 @@ worst:
 	if (!task("worst"))
 		goto refused;
 	f = out_file("worstcase.csv");
-	fprintf(f,
-		"alloc,pages,full_ns,full_n,near_full_ns,near_full_n,near_occupancy,raw_max_ns\n");
+	fprintf(f, "alloc,pool_pages,state,pages,min_ns,ok_calls,occupancy\n");
 	for (k = 0; k < NALLOC; k++)
-		if (worst[k].done)
-			fprintf(f, "%s,%lu,%.1f,%lu,%.1f,%lu,%.4f,%.1f\n", allocs[k].name,
-				worst_pages, worst[k].full_ns, worst[k].full_n,
-				worst[k].near_ns, worst[k].near_n, worst[k].near_occ,
-				worst[k].raw_max);
+		for (s = 0; s < NWSTATES && worst[k].done; s++)
+			for (i = 0; i < nwsizes && worst[k].state[s]; i++)
+				fprintf(f, "%s,%lu,\"%s\",%lu,%.1f,%lu,%.4f\n",
+					allocs[k].name, worst_pages, ws_name[s],
+					wsizes[i], worst[k].ns[s][i], worst[k].ok[s][i],
+					worst[k].occ[s]);
 	fclose(f);
 refused:
 	if (!task("refused"))
@@ -1533,13 +1831,14 @@ util:
 	if (!task("util"))
 		goto frames;
 	f = out_file("utilisation.csv");
-	fprintf(f, "workload,alloc,mean,min,max,seeds\n");
-	if (util_done)
+	fprintf(f, "workload,alloc,mean,min,max,seeds,pages\n");
+	for (s = 0; s < 2 && util_done; s++)
 		for (w = 0; w < NWL; w++)
-			for (k = 0; k < NALLOC; k++)
-				fprintf(f, "\"%s\",%s,%.4f,%.4f,%.4f,%d\n", wls[w].name,
-					allocs[k].name, util[k][w], util_min[k][w],
-					util_max[k][w], opt.util_seeds);
+			for (k = 0; k < NALLOC && (!s || wls[w].small); k++)
+				fprintf(f, "\"%s\",%s,%.4f,%.4f,%.4f,%d,%lu\n",
+					wls[w].name, allocs[k].name, util[s][k][w],
+					util_min[s][k][w], util_max[s][k][w],
+					util_nseeds[s], util_pages[s]);
 	fclose(f);
 frames:
 	if (!task("frames"))
@@ -1571,11 +1870,14 @@ meta:
 	fclose(f);
 targets:
 	f = out_file("targets.csv");
-	fprintf(f, "target,result,value\n");
-	for (i = 0; i < ntargets; i++)
-		fprintf(f, "\"%s\",%s,\"%s\"\n", targets[i].what,
-			!targets[i].known ? "n/a" : targets[i].pass ? "PASS" : "MISS",
-			targets[i].value);
+	fprintf(f, "target,result,value,kind\n");
+	for (i = 0; i < ntargets + nchecks; i++) {
+		const struct target *t = i < ntargets ? &targets[i] : &checks[i - ntargets];
+
+		fprintf(f, "\"%s\",%s,\"%s\",%s\n", t->what,
+			!t->known ? "n/a" : t->pass ? "PASS" : "MISS", t->value,
+			i < ntargets ? "target" : "check");
+	}
 	fclose(f);
 }
 
@@ -1629,7 +1931,7 @@ int main(int argc, char **argv)
 {
 	size_t arena = NALLOC * SLOT;
 	FILE *f;
-	int c, i, k, w, s;
+	int c, i, k;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt(argc, argv, "o:s:b:z:u:c:qg:t:C:n:p:H")) != -1) {
@@ -1722,12 +2024,13 @@ int main(int argc, char **argv)
 	print_latency(stdout, false);
 
 	worst_pages = opt.sizes[opt.nsizes - 1];
+	wsizes_init(worst_pages);
 	for (k = 0; k < NALLOC && task("worst"); k++) {
 		fprintf(stderr, "bench: worst case %s %lu pages\n", allocs[k].name,
 			worst_pages);
 		run_worst(&allocs[k], worst_pages, &worst[k]);
 	}
-	print_worst(stdout);
+	print_worst(stdout, false);
 
 	for (i = 0; i < opt.nsizes && task("refused"); i++) {
 		for (k = 0; k < NALLOC; k++) {
@@ -1744,22 +2047,7 @@ int main(int argc, char **argv)
 
 	if (task("util")) {
 		fprintf(stderr, "bench: utilisation\n");
-		for (k = 0; k < NALLOC; k++) {
-			for (w = 0; w < NWL; w++) {
-				double sum = 0, mn = 1, mx = 0, u;
-
-				for (s = 1; s <= opt.util_seeds; s++) {
-					u = run_util(&allocs[k], &wls[w], s);
-					sum += u;
-					mn = fmin(mn, u);
-					mx = fmax(mx, u);
-				}
-				util[k][w] = sum / opt.util_seeds;
-				util_min[k][w] = mn;
-				util_max[k][w] = mx;
-			}
-		}
-		util_done = true;
+		run_util_all();
 	}
 	print_util(stdout);
 
@@ -1777,7 +2065,7 @@ int main(int argc, char **argv)
 	f = out_file("summary.txt");
 	print_header(f);
 	print_latency(f, true);
-	print_worst(f);
+	print_worst(f, true);
 	print_refused(f);
 	print_cg(f);
 	print_util(f);

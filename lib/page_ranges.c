@@ -407,23 +407,64 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 	return memcmp(x, &old, sizeof(old));
 }
 
+/* Bitmap index of page @p of block @b, @p counted from the block's start. */
+static inline long block_index(const struct page_ranges *pr, unsigned long b,
+			       unsigned long p)
+{
+	return (long)(b * PAGE_RANGES_BLOCK + p) - (long)(pr->boff * WORD_PAGES);
+}
+
 /* Bring leaves and nodes up to date after bits @a..@b (inclusive) changed. */
 static void index_update(struct page_ranges *pr, unsigned long a,
-			 unsigned long b)
+			 unsigned long b, bool used)
 {
 	unsigned long lo = (BIT_WORD(a) + pr->boff) / BLOCK_WORDS;
 	unsigned long hi = (BIT_WORD(b) + pr->boff) / BLOCK_WORDS, i;
+	/* [in, out): the blocks, then the nodes, wholly inside @a..@b. */
+	unsigned long in = block_index(pr, lo, 0) == (long)a ? lo : lo + 1;
+	unsigned long out = block_index(pr, hi + 1, 0) == (long)b + 1 ? hi + 1 : hi;
+	struct page_ranges_node *x;
 	bool changed = false;
 	int level;
 
-	for (i = lo; i <= hi; i++)
-		changed |= leaf_update(pr, i);
+	/*
+	 * Blocks and nodes wholly inside the range are wholly used or wholly
+	 * free: set, not computed, so that a long range costs little more
+	 * than its bits.
+	 */
+	for (i = lo; i <= hi; i++) {
+		if (i < in || i >= out) {
+			changed |= leaf_update(pr, i);
+			continue;
+		}
+		pr->leaf[i] = (struct page_ranges_leaf){ 0 };
+		if (!used)
+			pr->leaf[i] = (struct page_ranges_leaf){
+				.fit = BIT(pr->max_order), .head = PAGE_RANGES_BLOCK,
+				.tail = PAGE_RANGES_BLOCK, .run = PAGE_RANGES_BLOCK,
+				.slots = BIT(pr->max_order) };
+		changed = true;
+	}
 	for (level = 0; changed && level < pr->levels; level++) {
 		lo >>= FANOUT_ORDER;
 		hi >>= FANOUT_ORDER;
+		in = DIV_ROUND_UP(in, PAGE_RANGES_FANOUT);
+		out = min(out, level_size(pr, level - 1)) >> FANOUT_ORDER;
 		changed = false;
-		for (i = lo; i <= hi; i++)
-			changed |= node_update(pr, level, i);
+		for (i = lo; i <= hi; i++) {
+			if (i < in || i >= out) {
+				changed |= node_update(pr, level, i);
+				continue;
+			}
+			x = &pr->node[pr->level_off[level] + i];
+			*x = (struct page_ranges_node){ 0 };
+			if (!used)
+				*x = (struct page_ranges_node){
+					.head = level_pages(level), .tail = level_pages(level),
+					.run = level_pages(level), .fit = BIT(pr->max_order),
+					.slots = BIT(pr->max_order) };
+			changed = true;
+		}
 	}
 }
 
@@ -435,12 +476,6 @@ static void root_vals(const struct page_ranges *pr, struct pr_vals *v)
 	child_vals(pr, top, 0, 1, v);
 }
 
-/* Bitmap index of page @p of block @b, @p counted from the block's start. */
-static inline long block_index(const struct page_ranges *pr, unsigned long b,
-			       unsigned long p)
-{
-	return (long)(b * PAGE_RANGES_BLOCK + p) - (long)(pr->boff * WORD_PAGES);
-}
 
 /*
  * Of the positions @fit (aligned to 2^@k) in a word with free bits @f,
@@ -706,7 +741,7 @@ long page_ranges_alloc(struct page_ranges *pr, unsigned long n,
 		idx = relax_place(pr, idx, n, want, &got);
 	bits_assign(pr->used, idx, n, true);
 	__set_bit(idx, pr->start);
-	index_update(pr, idx, idx + n - 1);
+	index_update(pr, idx, idx + n - 1, true);
 	pr->free -= n;
 	pr->live++;
 	if (order)
@@ -792,7 +827,7 @@ long page_ranges_free(struct page_ranges *pr, unsigned long first)
 		return n;
 	__clear_bit(idx, pr->start);
 	bits_assign(pr->used, idx, n, false);
-	index_update(pr, idx, idx + n - 1);
+	index_update(pr, idx, idx + n - 1, false);
 	pr->free += n;
 	pr->live--;
 	return n;

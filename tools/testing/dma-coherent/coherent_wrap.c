@@ -156,6 +156,7 @@ const char *dcw_check(struct dma_coherent_mem *mem)
 	unsigned long nwords = BITS_TO_LONGS(pr->nbits), i, used = 0, starts = 0;
 	unsigned long s, e, size = BITS_PER_LONG * nwords;
 	struct pr_vals v, want;
+	int level;
 
 	for (i = 0; i < pr->off; i++)
 		if (!test_bit(i, pr->used))
@@ -188,6 +189,11 @@ const char *dcw_check(struct dma_coherent_mem *mem)
 		if (vals_differ(&v, &want))
 			return "a leaf is stale";
 	}
+	/* Every node against its children, recomputed: none may change. */
+	for (level = 0; level < (int)pr->levels; level++)
+		for (i = 0; i < level_size(pr, level); i++)
+			if (node_update(&mem->pr, level, i))
+				return "a node is stale";
 	naive_vals(pr, 0, size, &want);
 	root_vals(pr, &v);
 	if (v.fit != want.fit || v.run != want.run)

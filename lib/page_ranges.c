@@ -41,9 +41,13 @@
  * Search.  A request of up to 2^max_order pages needs a block whose fit
  * is at least n: naturally aligned, it cannot cross an aligned block of
  * its own size, so it lies inside one block.  From the root, the search
- * takes the child with the smallest fit that takes n (best fit), down to
- * a block, where it takes the word, or aligned group of words, with the
- * smallest room for n, and in a word the position next to used pages.
+ * takes a child whose largest room is of the request's order, the
+ * tightest, else the child with the smallest slot of that order or more
+ * (a wholly free aligned block whose buddy is used), down to a block;
+ * there it takes the word with the smallest such slot (or the aligned
+ * group of words with the least room), and in a word the position whose
+ * enclosing aligned blocks are the most used (a buddy allocator's best
+ * fit).
  * Longer and relaxed requests need a lattice run of n pages: the root's
  * run says whether there is one; the search takes the first child whose
  * run takes n, or the first run across children, down to a block.  A
@@ -545,35 +549,16 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 	return block_index(pr, b, at * WORD_PAGES);
 }
 
-/* The first block with a slot of order @c (some block has). */
-static unsigned long order_find(const struct page_ranges *pr, unsigned int c)
-{
-	unsigned long i = 0, ch, nc;
-	struct pr_vals v;
-	int level;
-
-	for (level = pr->levels - 1; level >= 0; level--) {
-		nc = level_size(pr, level - 1);
-		for (ch = i << FANOUT_ORDER; ch < (i + 1) << FANOUT_ORDER; ch++) {
-			child_vals(pr, level - 1, ch, nc, &v);
-			if (v.slots & BIT(c))
-				break;
-		}
-		i = ch;
-	}
-	return i;
-}
-
 /*
- * Best fit for @n pages at order @want: from the root down to the block
- * whose largest room is the smallest that takes them.  When that room is
- * of a higher order than the smallest slot (see word_slots()) of order
- * @want or more anywhere, the block with that slot is taken instead.
+ * Best fit for @n pages at order @want, from the root down to a block: a
+ * subtree whose largest room is of @want's order (the tightest of them),
+ * else the one with the smallest slot (see word_slots()) of @want's order
+ * or more.
  */
 static long natural_find(const struct page_ranges *pr, unsigned long n,
 			 unsigned int want)
 {
-	unsigned long i = 0, c, pick, best = ULONG_MAX, nc, above;
+	unsigned long i = 0, c, pick, best, key, nc, above;
 	struct pr_vals v;
 	int level;
 
@@ -583,18 +568,23 @@ static long natural_find(const struct page_ranges *pr, unsigned long n,
 		pick = 0;
 		for (c = i << FANOUT_ORDER; c < (i + 1) << FANOUT_ORDER; c++) {
 			child_vals(pr, level - 1, c, nc, &v);
-			if (v.fit >= n && v.fit < best) {
-				best = v.fit;
+			if (v.fit < n)
+				continue;
+			/*
+			 * Room of @want's order only, tightest first; else the
+			 * smallest slot of @want's order or more.
+			 */
+			above = v.slots & ~(BIT(want) - 1);
+			if (order_base_2(v.fit) == want)
+				key = v.fit;
+			else
+				key = (above ? __ffs(above) + 1 : BITS_PER_LONG) << 16 | v.fit;
+			if (key < best) {
+				best = key;
 				pick = c;
 			}
 		}
 		i = pick;
-	}
-	if (pr->levels && order_base_2(best) > want) {
-		root_vals(pr, &v);
-		above = v.slots & ~(BIT(want) - 1);
-		if (above && __ffs(above) < order_base_2(best))
-			i = order_find(pr, __ffs(above));
 	}
 	return block_place(pr, i, n, want);
 }

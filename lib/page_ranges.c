@@ -108,42 +108,58 @@ static inline unsigned int word_tail(unsigned long f)
 	return ~f ? WORD_PAGES - 1 - __fls(~f) : WORD_PAGES;
 }
 
-/* Largest request that fits naturally aligned in a word with free bits @f. */
-static unsigned int word_fit(unsigned long f)
+/*
+ * Largest naturally aligned request of up to 2^@max pages in a word with
+ * free bits @f, and in *@slots the orders j (up to @max, below
+ * WORD_ORDER) of its slots: wholly free aligned blocks of 2^j pages whose
+ * buddy is not wholly free (any wholly free one, for j = @max).  A
+ * request of order j that takes a slot takes the tightest room sure to
+ * fit it, short of a partly free one.
+ */
+static unsigned int word_info(unsigned long f, unsigned int max,
+			      unsigned int *slots)
 {
-	unsigned long lv = f, next, tail;
-	unsigned int b, k, half, r = 0;
+	unsigned int b = 0, k, half, r = 0, top = min_t(unsigned int, max, WORD_ORDER);
+	unsigned long lv[WORD_ORDER + 1], tail;
 
-	if (!~f)
-		return WORD_PAGES;
+	*slots = 0;
 	if (!f)
 		return 0;
-	/* lv: positions of wholly free aligned blocks of 2^b pages, b largest. */
-	for (b = 0, k = 1; k < WORD_ORDER; k++) {
-		next = lv & (lv >> (1UL << (k - 1))) & align_masks[k];
-		if (!next)
-			break;
-		lv = next;
-		b = k;
+	if (!~f) {
+		if (max <= WORD_ORDER)
+			*slots = BIT(max);
+		return min_t(unsigned int, WORD_PAGES, 1U << max);
 	}
+	/* lv[k]: positions of wholly free aligned blocks of 2^k pages. */
+	lv[0] = f;
+	for (k = 1; k <= WORD_ORDER; k++) {
+		lv[k] = lv[k - 1] & (lv[k - 1] >> (1UL << (k - 1))) & align_masks[k];
+		b += !!lv[k];
+	}
+	for (k = 0; k < top; k++)
+		if (lv[k] & ~(lv[k + 1] | lv[k + 1] << (1UL << k)))
+			*slots |= BIT(k);
+	if (top == max && lv[top])
+		*slots |= BIT(max);
 	/*
 	 * More than 1 << b pages fit only at a (b + 1)-aligned position whose
 	 * first half is free, followed by a free run shorter than that half:
 	 * few such positions for a big b, a short run for a small one.
 	 */
 	half = 1U << b;
-	tail = lv & align_masks[b + 1];
+	tail = lv[b] & align_masks[b + 1];
 	if (b >= 3) {
 		for (; tail; tail &= tail - 1)
 			r = max(r, word_head(f >> (__ffs(tail) + half)));
-		return half + min(r, half - 1);
+		r = min(r, half - 1);
+	} else {
+		for (; r + 1 < half; r++) {
+			tail &= f >> (half + r);
+			if (!tail)
+				break;
+		}
 	}
-	for (; r + 1 < half; r++) {
-		tail &= f >> (half + r);
-		if (!tail)
-			break;
-	}
-	return half + r;
+	return min(half + r, 1U << max);
 }
 
 /* Longest run of set bits in @f (not all set) from a multiple of 2^@k. */
@@ -226,30 +242,7 @@ static void block_heads(const unsigned long *f, unsigned int *h)
 }
 
 /*
- * Orders j, up to @max and below WORD_ORDER, of the slots of a word with
- * free bits @f: wholly free aligned blocks of 2^j pages whose buddy is
- * not wholly free (any wholly free block, for j = @max).  A request of
- * order j that takes a slot takes the tightest room that is sure to fit
- * it, short of a partly free one.
- */
-static unsigned int word_slots(unsigned long f, unsigned int max)
-{
-	unsigned int j, slots = 0, top = min_t(unsigned int, max, WORD_ORDER);
-	unsigned long lv = f, up;
-
-	for (j = 0; j < top && lv; j++) {
-		up = lv & (lv >> (1UL << j)) & align_masks[j + 1];
-		if (lv & ~(up | up << (1UL << j)))
-			slots |= BIT(j);
-		lv = up;
-	}
-	if (lv && top == max)
-		slots |= BIT(max);
-	return slots;
-}
-
-/*
- * Slots of @n words from word @w of a block (see word_slots()), for the
+ * Slots of @n words from word @w of a block (see word_info()), for the
  * slots from WORD_ORDER up to @max; @full: bit w set for a free word.
  */
 static unsigned int group_slots(unsigned int full, unsigned int w,
@@ -267,17 +260,17 @@ static unsigned int group_slots(unsigned int full, unsigned int w,
 
 /*
  * Largest naturally aligned request of up to 2^@max pages in a block, and
- * in *@slots the slots of its slots (see word_slots()).
+ * in *@slots the orders of its slots (see word_info()).
  */
 static unsigned int block_fit(const unsigned long *f, const unsigned int *h,
 			      unsigned int max, unsigned int *slots)
 {
-	unsigned int w, fit = 0, half, step, full = 0;
+	unsigned int w, fit = 0, half, step, full = 0, ws;
 
 	*slots = 0;
 	for (w = 0; w < BLOCK_WORDS; w++) {
-		fit = max(fit, min(word_fit(f[w]), 1U << max));
-		*slots |= word_slots(f[w], max);
+		fit = max(fit, word_info(f[w], max, &ws));
+		*slots |= ws;
 		if (!~f[w])
 			full |= BIT(w);
 	}
@@ -337,7 +330,8 @@ static bool leaf_update(struct page_ranges *pr, unsigned long b)
 	l->fit = block_fit(f, h, pr->max_order, &slots);
 	l->slots = slots;
 	l->run = block_run(f, h, pr->lattice);
-	return memcmp(l, &old, sizeof(old));
+	return l->head != old.head || l->tail != old.tail || l->run != old.run ||
+	       l->fit != old.fit || l->slots != old.slots;
 }
 
 /* The four values of a child, whatever its level. */
@@ -345,7 +339,7 @@ struct pr_vals {
 	unsigned long	head, tail, run, fit, slots;
 };
 
-static void child_vals(const struct page_ranges *pr, int level,
+static __always_inline void child_vals(const struct page_ranges *pr, int level,
 		       unsigned long i, unsigned long n, struct pr_vals *v)
 {
 	if (i >= n) {
@@ -362,13 +356,9 @@ static void child_vals(const struct page_ranges *pr, int level,
 }
 
 /* Entries at @level (-1: the leaves). */
-static unsigned long level_size(const struct page_ranges *pr, int level)
+static inline unsigned long level_size(const struct page_ranges *pr, int level)
 {
-	unsigned long n = pr->nleaves;
-
-	while (level-- >= 0)
-		n = DIV_ROUND_UP(n, PAGE_RANGES_FANOUT);
-	return n;
+	return level < 0 ? pr->nleaves : pr->level_n[level];
 }
 
 /* Pages below an entry at @level (-1: a leaf). */
@@ -408,7 +398,8 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 	x->run = max(run, carry);
 	x->fit = fit;
 	x->slots = slots;
-	return memcmp(x, &old, sizeof(old));
+	return x->head != old.head || x->tail != old.tail || x->run != old.run ||
+	       x->fit != old.fit || x->slots != old.slots;
 }
 
 /* Bitmap index of page @p of block @b, @p counted from the block's start. */
@@ -519,12 +510,11 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 	block_words(pr, b, f);
 	if (n <= WORD_PAGES) {
 		for (w = 0; w < BLOCK_WORDS; w++) {
-			room = word_fit(f[w]);
+			room = word_info(f[w], pr->max_order, &slots);
 			if (room < n)
 				continue;
 			/* The smallest slot that takes @n, then the least room. */
-			slots = word_slots(f[w], pr->max_order) |
-				(room == WORD_PAGES ? BIT(WORD_ORDER) : 0);
+			slots |= room == WORD_PAGES ? BIT(WORD_ORDER) : 0;
 			slots &= ~(BIT(want) - 1);
 			room += (slots ? __ffs(slots) : WORD_ORDER + 1) << 8;
 			if (room < best) {
@@ -552,7 +542,7 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 /*
  * Best fit for @n pages at order @want, from the root down to a block: a
  * subtree whose largest room is of @want's order (the tightest of them),
- * else the one with the smallest slot (see word_slots()) of @want's order
+ * else the one with the smallest slot (see word_info()) of @want's order
  * or more.
  */
 static long natural_find(const struct page_ranges *pr, unsigned long n,
@@ -575,7 +565,7 @@ static long natural_find(const struct page_ranges *pr, unsigned long n,
 			 * smallest slot of @want's order or more.
 			 */
 			above = v.slots & ~(BIT(want) - 1);
-			if (order_base_2(v.fit) == want)
+			if (v.fit <= BIT(want))
 				key = v.fit;
 			else
 				key = (above ? __ffs(above) + 1 : BITS_PER_LONG) << 16 | v.fit;
@@ -740,19 +730,26 @@ long page_ranges_alloc(struct page_ranges *pr, unsigned long n,
 }
 EXPORT_SYMBOL_GPL(page_ranges_alloc);
 
-/* Bitmap index one past the live range at bitmap index @idx, or 0. */
+/*
+ * Bitmap index one past the live range at bitmap index @idx, or 0: the
+ * next start bit or free page.  Both bitmaps are read together, so the
+ * walk ends with the range (a page of the padding is used but never a
+ * start: a range that ends the set ends at @nbits).
+ */
 static unsigned long range_end(const struct page_ranges *pr, unsigned long idx)
 {
-	unsigned long w = BIT_WORD(idx), end;
+	unsigned long w = BIT_WORD(idx), last = BIT_WORD(pr->nbits - 1), m;
 
 	if (!test_bit(idx, pr->start))
 		return 0;
-	/* Mostly the range ends in its first word: no search. */
-	end = (pr->start[w] | ~pr->used[w]) >> (idx % BITS_PER_LONG) >> 1;
-	if (end)
-		return idx + 1 + __ffs(end);
-	end = find_next_zero_bit(pr->used, pr->nbits, idx + 1);
-	return find_next_bit(pr->start, end, idx + 1);
+	m = (pr->start[w] | ~pr->used[w]) & (~0UL << (idx % BITS_PER_LONG) << 1);
+	while (!m && w < last) {
+		w++;
+		m = pr->start[w] | ~pr->used[w];
+	}
+	if (!m)
+		return pr->nbits;
+	return min(w * BITS_PER_LONG + __ffs(m), pr->nbits);
 }
 
 /**
@@ -910,8 +907,9 @@ int page_ranges_init(struct page_ranges *pr, unsigned long base,
 	words = BITS_TO_LONGS(pr->nbits);
 	pr->boff = (pr->base / WORD_PAGES) % BLOCK_WORDS;
 	pr->nleaves = DIV_ROUND_UP(pr->boff + words, BLOCK_WORDS);
-	for (n = pr->nleaves; n > 1; level++) {
+	for (n = pr->nleaves; n > 1 && level < PAGE_RANGES_MAX_LEVELS; level++) {
 		n = DIV_ROUND_UP(n, PAGE_RANGES_FANOUT);
+		pr->level_n[level] = n;
 		pr->level_off[level] = total;
 		total += n;
 	}

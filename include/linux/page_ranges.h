@@ -16,8 +16,8 @@
 /* Largest max_order page_ranges_init() takes: one block. */
 #define PAGE_RANGES_MAX_ORDER	PAGE_RANGES_BLOCK_ORDER
 
-/* Levels of the tree for up to U32_MAX pages (fanout 8). */
-#define PAGE_RANGES_MAX_LEVELS	8
+/* Levels of the tree for up to U32_MAX - 512 pages: 2^24 + 1 blocks. */
+#define PAGE_RANGES_MAX_LEVELS	9
 
 /* page_ranges_alloc() flags */
 #define PAGE_RANGES_RELAX	0x1	/* may align below the natural order */
@@ -68,6 +68,7 @@ struct page_ranges_node {
  * @node:	the tree over @leaf, %PAGE_RANGES_FANOUT children per node,
  *		root first; level by level
  * @level_off:	first entry of each level in @node
+ * @level_n:	entries of each level
  * @levels:	levels of @node (0 when the pages fit in one block)
  * @nleaves:	entries of @leaf
  * @pages:	pages in the set
@@ -92,6 +93,7 @@ struct page_ranges {
 	struct page_ranges_leaf	*leaf;
 	struct page_ranges_node	*node;
 	unsigned long		level_off[PAGE_RANGES_MAX_LEVELS];
+	unsigned long		level_n[PAGE_RANGES_MAX_LEVELS];
 	unsigned int		levels;
 	unsigned long		nleaves;
 	unsigned long		pages;

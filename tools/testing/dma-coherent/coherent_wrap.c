@@ -220,7 +220,9 @@ long dcw_find(struct dma_coherent_mem *mem, unsigned long n, unsigned int *got)
 
 unsigned int dcw_word_maxfit(unsigned long used)
 {
-	return word_fit(~used);
+	unsigned int slots;
+
+	return word_info(~used, WORD_ORDER, &slots);
 }
 
 const struct reserved_mem_ops *dcw_rmem_ops = &rmem_dma_ops;

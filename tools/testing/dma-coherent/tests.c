@@ -19,6 +19,7 @@
 #include "coherent_wrap.h"
 #include "engine.h"
 #include "model.h"
+#include "pr_tests.h"
 #include "shim.h"
 #include "test.h"
 #include "trace/events/dma_coherent.h"
@@ -1830,5 +1831,6 @@ const struct dct_test dct_tests[] = {
 	T(debugfs), T(debugfs_off, .skip = skip_no_fork), T(overlap), T(difftest),
 	T(concurrency),
 	T(huge_pool, .skip = skip_huge),
+	PR_TESTS,
 	{ }
 };

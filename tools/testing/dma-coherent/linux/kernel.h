@@ -17,6 +17,7 @@
 /* An access KCSAN is told is racy on purpose: a plain access here. */
 #define data_race(expr)	(expr)
 #endif
+#include <linux/limits.h>
 #include <linux/printk.h>
 #include <linux/types.h>
 

@@ -53,6 +53,7 @@ static struct {
 	unsigned long		*run;		/* free pages from here on */
 	unsigned long		*bits, *want;	/* bitmaps: the library's, the model's */
 	unsigned long		free, live;
+	unsigned long		nhist;		/* operations noted in this set */
 	struct {
 		unsigned long	nr;
 		int		op;
@@ -83,14 +84,13 @@ static void fail(const char *fmt, ...)
 		return;
 	r->failed = true;
 	len = snprintf(r->why, sizeof(r->why),
-		       "set base %#lx pages %lu max_order %u (lattice %u), op %lu (%s): ",
-		       m.base, m.pages, m.max_order, m.lattice, r->ops,
-		       po_names[m.hist[r->ops % NHIST].op]);
+		       "set base %#lx pages %lu max_order %u (lattice %u), op %lu: ",
+		       m.base, m.pages, m.max_order, m.lattice, r->ops);
 	va_start(ap, fmt);
 	len += vsnprintf(r->why + len, sizeof(r->why) - len, fmt, ap);
 	va_end(ap);
 	len += snprintf(r->why + len, sizeof(r->why) - len, "\nlast operations:");
-	for (i = r->ops >= NHIST - 1 ? r->ops - (NHIST - 1) : 0; i <= r->ops; i++) {
+	for (i = m.nhist > NHIST ? m.nhist - NHIST : 0; i < m.nhist; i++) {
 		typeof(m.hist[0]) *h = &m.hist[i % NHIST];
 
 		if (len >= (int)sizeof(r->why))
@@ -109,7 +109,7 @@ static void fail(const char *fmt, ...)
 
 static void note(int op, unsigned long a, unsigned long b, long ret)
 {
-	m.hist[m.r->ops % NHIST] = (typeof(m.hist[0])) {
+	m.hist[m.nhist++ % NHIST] = (typeof(m.hist[0])) {
 		.nr = m.r->ops, .op = op, .a = a, .b = b, .ret = ret };
 }
 

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include <linux/bitmap.h>
 #include <linux/log2.h>
@@ -490,6 +492,55 @@ const char *pr_skip_huge(void)
 	return sizeof(long) < 8 ? "needs a 64-bit long" : NULL;
 }
 
+/* U32_MAX pages, page 0 five pages into a word: 2^24 + 1 blocks. */
+static void huge_unaligned(void)
+{
+	unsigned long nl = BITS_TO_LONGS(U32_MAX), *bits;
+	struct page_ranges pr;
+	long o;
+
+	bits = malloc((nl + 1) * sizeof(long));
+	if (!CHECK(bits) || !mk(&pr, (1UL << 32) + 5, U32_MAX, 8)) {
+		free(bits);
+		return;
+	}
+	o = alloc_at(&pr, (1UL << 32) + 5, 1000, 0, 0);
+	memset(bits, 0xff, nl * sizeof(long));
+	bits[nl] = 0x5a;
+	page_ranges_copy(&pr, bits, false);
+	CHECK(o >= 0 && test_bit(o, bits) && test_bit(o + 999, bits));
+	CHECK(!test_bit(o ? o - 1 : o + 1000, bits));
+	CHECK(o + 1000 >= U32_MAX - 1 || !test_bit(U32_MAX - 1, bits));
+	CHECK_EQ(bits[nl], 0x5a);
+	CHECK_EQ(page_ranges_free(&pr, o), 1000);
+	page_ranges_destroy(&pr);
+	free(bits);
+}
+
+/* Run @fn in a child process: a sanitizer report there fails the test. */
+static void in_child_pr(const char *what, void (*fn)(void))
+{
+	unsigned long failed = dct_failures();
+	int status = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (!pid) {
+		fn();
+		fflush(stdout);
+		_exit(dct_failures() != failed);
+	}
+	if (!CHECKF(pid > 0, "%s: fork failed", what))
+		return;
+	waitpid(pid, &status, 0);
+	CHECKF(WIFEXITED(status) && !WEXITSTATUS(status),
+	       "%s: %s %d in the child (a sanitizer report or failed checks above)",
+	       what, WIFSIGNALED(status) ? "signal" : "exit status",
+	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
 /* U32_MAX pages: the largest set init takes. */
 void test_pr_huge(void)
 {
@@ -510,4 +561,6 @@ void test_pr_huge(void)
 	alloc_at(&pr, 1UL << 32, 3, 0, 2);
 	CHECK_EQ(page_ranges_free(&pr, o), 1UL << 31);
 	page_ranges_destroy(&pr);
+
+	in_child_pr("U32_MAX pages, page 0 five pages into a word", huge_unaligned);
 }

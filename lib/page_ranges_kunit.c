@@ -318,7 +318,8 @@ static void page_ranges_test_whole(struct kunit *test)
 				n == 1 || n > 256 ? 0 : -ENOMEM);
 		if (n > 1 && n <= 256)
 			KUNIT_EXPECT_EQ(test,
-					pr_alloc_at(test, &pr, 0x100001, n, PAGE_RANGES_RELAX, 0), 0);
+					pr_alloc_at(test, &pr, 0x100001, n,
+						    PAGE_RANGES_RELAX, 0), 0);
 		KUNIT_EXPECT_EQ(test, page_ranges_free(&pr, 0), (long)n);
 		page_ranges_destroy(&pr);
 	}
@@ -446,14 +447,26 @@ static unsigned long pr_brute_largest(struct pr_model *m)
 	return best;
 }
 
+static __printf(2, 3) void pr_fail(struct pr_model *m, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (m->failed)
+		return;
+	m->failed = true;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	KUNIT_FAIL(m->test, "base %#lx pages %lu max_order %u op %lu: %pV",
+		   m->base, m->pages, m->max_order, m->ops, &vaf);
+	va_end(args);
+}
+
 #define PR_EXPECT(m, cond, fmt, ...) ({					\
 	bool __ok = !!(cond);						\
-	if (!__ok && !(m)->failed) {					\
-		(m)->failed = true;					\
-		KUNIT_FAIL((m)->test, "base %#lx pages %lu max_order %u op %lu: " fmt, \
-			   (m)->base, (m)->pages, (m)->max_order, (m)->ops, \
-			   ##__VA_ARGS__);				\
-	}								\
+	if (!__ok)							\
+		pr_fail(m, fmt, ##__VA_ARGS__);				\
 	__ok; })
 
 static void pr_compare(struct pr_model *m)
@@ -461,7 +474,8 @@ static void pr_compare(struct pr_model *m)
 	unsigned long o, got, want;
 	int starts;
 
-	PR_EXPECT(m, page_ranges_free_pages(&m->pr) == m->free && page_ranges_live(&m->pr) == m->live,
+	PR_EXPECT(m, page_ranges_free_pages(&m->pr) == m->free &&
+		  page_ranges_live(&m->pr) == m->live,
 		  "free %lu live %lu, model %lu %lu", page_ranges_free_pages(&m->pr),
 		  page_ranges_live(&m->pr), m->free, m->live);
 	for (starts = 0; starts < 2; starts++) {
@@ -649,6 +663,7 @@ static struct kunit_suite page_ranges_test_suite = {
 	.name = "page_ranges",
 	.test_cases = page_ranges_test_cases,
 };
+
 kunit_test_suite(page_ranges_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests of lib/page_ranges.c");

@@ -49,7 +49,7 @@ cp_out=$(for f in "${harness[@]}"; do
 	ignore=FILE_PATH_CHANGES
 	case "$f" in
 	*/linux/*.h) ignore=$ignore,NEW_TYPEDEFS ;;
-	*/fuzz.c) ignore=$ignore,CAMELCASE ;;
+	*/fuzz.c|*/pr_fuzz.c) ignore=$ignore,CAMELCASE ;;
 	esac
 	./scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
 		--ignore "$ignore" -f "$top/$f" 2>&1

@@ -230,15 +230,16 @@ static void compare_state(void)
 		/* Canaries past the last word: copy writes BITS_TO_LONGS words. */
 		memset(m.bits, 0xa5, (nl + 1) * sizeof(long));
 		page_ranges_copy(&m.pr, m.bits, starts);
-		if (!EXPECT(m.bits[nl] == (unsigned long)0xa5a5a5a5a5a5a5a5ULL,
+		if (!EXPECT(m.bits[nl] == ~0UL / 0xff * 0xa5,
 			    "page_ranges_copy() wrote past BITS_TO_LONGS(pages)"))
 			return;
 		for (o = 0; o < nl; o++) {
 			unsigned long mask = o == nl - 1 ? BITMAP_LAST_WORD_MASK(m.pages) : ~0UL;
 
 			if (!EXPECT(!((m.bits[o] ^ m.want[o]) & mask),
-				    "%s bitmap word %lu: %#lx, model %#lx", starts ? "start" : "used",
-				    o, m.bits[o] & mask, m.want[o] & mask))
+				    "%s bitmap word %lu: %#lx, model %#lx",
+				    starts ? "start" : "used", o, m.bits[o] & mask,
+				    m.want[o] & mask))
 				return;
 		}
 	}
@@ -545,8 +546,13 @@ bool pr_engine_run(struct dsrc *s, unsigned long ops, struct pr_result *r)
 	unsigned int max_order;
 
 	memset(r, 0, sizeof(*r));
+	m.s = s;
+	m.r = r;
 	while (done < ops && !r->failed && !s->done) {
-		pages = chance(70) ? sizes[rnd(ARRAY_SIZE(sizes))] : 1 + rnd(chance(80) ? 600 : 9000);
+		if (chance(70))
+			pages = sizes[rnd(ARRAY_SIZE(sizes))];
+		else
+			pages = 1 + rnd(chance(80) ? 600 : 9000);
 		if (pages > 8192 && chance(70))
 			pages = 1 + rnd(2000);
 		base = chance(70) ? bases[rnd(ARRAY_SIZE(bases))] : rnd(1UL << 30);

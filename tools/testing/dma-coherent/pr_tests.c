@@ -447,6 +447,12 @@ void test_pr_copy_metadata(void)
 	}
 }
 
+static void pr_report(const char *name, const struct pr_result *r)
+{
+	dct_diag("%s: %lu sets, %lu ops, %lu allocs (%lu relaxed), %lu refused, %lu bad frees",
+		 name, r->worlds, r->ops, r->allocs, r->relaxed, r->refused, r->bad_frees);
+}
+
 /* Every geometry of the contract's list, a few hundred operations each. */
 void test_pr_geometries(void)
 {
@@ -467,8 +473,7 @@ void test_pr_geometries(void)
 					goto out;
 out:
 	CHECKF(!r.failed, "%s", r.why);
-	dct_diag("pr_geometries: %lu sets, %lu operations, %lu allocations (%lu relaxed), %lu refused, %lu bad frees",
-		 r.worlds, r.ops, r.allocs, r.relaxed, r.refused, r.bad_frees);
+	pr_report("pr_geometries", &r);
 }
 
 void test_pr_difftest(void)
@@ -481,8 +486,7 @@ void test_pr_difftest(void)
 	CHECKF(!r.failed, "seed %llu: %s\n(replay: -s %llu -p %lu pr_difftest)",
 	       (unsigned long long)dct_opts.seed, r.why,
 	       (unsigned long long)dct_opts.seed, dct_opts.pr_ops);
-	dct_diag("pr_difftest: %lu sets, %lu operations, %lu allocations (%lu relaxed), %lu refused, %lu bad frees",
-		 r.worlds, r.ops, r.allocs, r.relaxed, r.refused, r.bad_frees);
+	pr_report("pr_difftest", &r);
 	CHECKF(r.allocs && r.relaxed && r.refused && r.bad_frees,
 	       "the engine missed a kind of outcome");
 }

@@ -17,10 +17,4 @@ void test_pr_difftest(void);
 void test_pr_huge(void);
 const char *pr_skip_huge(void);
 
-#define PR_TESTS							\
-	T(pr_init_args), T(pr_want), T(pr_alignment), T(pr_relaxed),	\
-	T(pr_big_ranges), T(pr_free_misuse), T(pr_fragmented), T(pr_whole), \
-	T(pr_copy_metadata), T(pr_geometries), T(pr_difftest),		\
-	T(pr_huge, .skip = pr_skip_huge)
-
 #endif

@@ -519,6 +519,10 @@ static void pr_op_alloc(struct pr_model *m)
 	long ret;
 
 	ret = page_ranges_alloc(&m->pr, n, flags, &order);
+	if (n > m->pages) {
+		PR_EXPECT(m, ret == -EINVAL, "alloc(%lu) of %lu pages: %ld", n, m->pages, ret);
+		return;
+	}
 	w = pr_want_order(n, m->max_order, m->lattice);
 	exact = pr_fits(m, n, w);
 	relax = !exact && (flags & PAGE_RANGES_RELAX) && m->lattice < w &&

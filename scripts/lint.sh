@@ -15,7 +15,7 @@ fail=0 checks=0
 "$top/scripts/prepare-tree.sh" "$src" || exit 1
 cd "$src"
 
-mapfile -t ours < <(cd "$top" && find kernel include -name '*.[ch]' | sort)
+mapfile -t ours < <(cd "$top" && find kernel include lib -name '*.[ch]' | sort)
 mapfile -t harness < <(cd "$top" && find tools/testing/dma-coherent -name '*.[ch]' \
 	! -path '*/build/*' | sort)
 
@@ -49,7 +49,7 @@ cp_out=$(for f in "${harness[@]}"; do
 	ignore=FILE_PATH_CHANGES
 	case "$f" in
 	*/linux/*.h) ignore=$ignore,NEW_TYPEDEFS ;;
-	*/fuzz.c) ignore=$ignore,CAMELCASE ;;
+	*/fuzz.c|*/pr_fuzz.c) ignore=$ignore,CAMELCASE ;;
 	esac
 	./scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
 		--ignore "$ignore" -f "$top/$f" 2>&1
@@ -71,7 +71,8 @@ mkdir -p "$out"
 # (the global pool's suite needs DMA_GLOBAL_POOL, which x86_64 lacks).
 lint_config=(DMA_COHERENT_HIGH_KUNIT_TEST DMA_COHERENT_DEBUG_KUNIT_TEST DEBUG_KERNEL
 	     FAULT_INJECTION FAILSLAB FAIL_PAGE_ALLOC FAULT_INJECTION_DEBUG_FS DEBUG_KMEMLEAK)
-if [ ! -f "$out/.config" ] || ! grep -q '^CONFIG_DMA_COHERENT_DEBUG_KUNIT_TEST=y' "$out/.config"; then
+if [ ! -f "$out/.config" ] || ! grep -q '^CONFIG_DMA_COHERENT_DEBUG_KUNIT_TEST=y' "$out/.config" ||
+   ! grep -q '^CONFIG_PAGE_RANGES_KUNIT_TEST=y' "$out/.config"; then
 	cp "$top/kunit/x86_64.kunitconfig" "$out/.config"
 	printf 'CONFIG_%s=y\n' "${lint_config[@]}" >>"$out/.config"
 	make -s O="$out" ARCH=x86_64 olddefconfig >/dev/null
@@ -79,10 +80,11 @@ fi
 make -s O="$out" ARCH=x86_64 -j"$(nproc)" olddefconfig prepare >/dev/null 2>&1 ||
 	{ echo "lint: cannot prepare $out"; exit 1; }
 objs=(kernel/dma/coherent.o kernel/dma/tests/dma_coherent_kunit.o
-      kernel/dma/tests/dma_coherent_high_kunit.o kernel/dma/tests/dma_coherent_debug_kunit.o)
+      kernel/dma/tests/dma_coherent_high_kunit.o kernel/dma/tests/dma_coherent_debug_kunit.o
+      lib/page_ranges.o lib/page_ranges_kunit.o)
 build_out=$(make O="$out" ARCH=x86_64 -j"$(nproc)" C=2 W=1 "${objs[@]}" 2>&1)
 rc=$?
-gate "sparse C=2 + W=1 (x86_64)" "$(echo "$build_out" | grep -E 'kernel/dma/(coherent|tests/)' | grep -iE 'warning|error' || true)"
+gate "sparse C=2 + W=1 (x86_64)" "$(echo "$build_out" | grep -E 'kernel/dma/(coherent|tests/)|lib/page_ranges' | grep -iE 'warning|error' || true)"
 [ $rc -ne 0 ] && { echo "$build_out" | tail -20; fail=$((fail + 1)); }
 
 echo "$((checks - fail)) passed, $fail failed"

@@ -23,6 +23,7 @@ want=$(git -C "$src" rev-parse 'HEAD^{tree}')
 # patches (patch:NAME) and our files or directories (file:PATH).
 series=(
 	"am 0002-dma-mapping-declare-flags.patch"
+	"commit lib patch:0006-lib-page-ranges-kconfig.patch file:include/linux/page_ranges.h file:lib/page_ranges.c file:lib/page_ranges_kunit.c"
 	"commit coherent file:kernel/dma/coherent.c file:include/trace/events/dma_coherent.h"
 	"am 0003-dma-mapping-pool-debug-trace-nowarn.patch"
 	"commit kunit patch:0001-dma-mapping-kunit-hooks.patch file:kernel/dma/tests"

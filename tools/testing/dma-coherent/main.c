@@ -13,7 +13,7 @@
 #include "shim.h"
 #include "test.h"
 
-struct dct_opts dct_opts = { .seed = 1, .ops = 200000, .threads = 4 };
+struct dct_opts dct_opts = { .seed = 1, .ops = 200000, .threads = 4, .pr_ops = 30000 };
 
 static unsigned long checks, failures;
 
@@ -64,10 +64,11 @@ static unsigned long debugfs_entries(void)
 static void usage_exit(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-v] [-l] [-s SEED] [-n OPS] [-t THREADS] [TEST...]\n"
+		"usage: %s [-v] [-l] [-s SEED] [-n OPS] [-p OPS] [-t THREADS] [TEST...]\n"
 		"  -v  print coherent.c's messages   -l  list the tests\n"
 		"  -s  seed of the differential test -n  its operations\n"
-		"  -t  threads of the concurrency test\n", prog);
+		"  -t  threads of the concurrency test\n"
+		"  -p  operations of pr_difftest (lib/page_ranges.c)\n", prog);
 	exit(2);
 }
 
@@ -88,7 +89,7 @@ int main(int argc, char **argv)
 	const char *skip;
 	int c;
 
-	while ((c = getopt(argc, argv, "vls:n:t:")) != -1) {
+	while ((c = getopt(argc, argv, "vls:n:p:t:")) != -1) {
 		switch (c) {
 		case 'v':
 			shim_verbose = true;
@@ -102,6 +103,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			dct_opts.ops = strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			dct_opts.pr_ops = strtoul(optarg, NULL, 0);
 			break;
 		case 't':
 			dct_opts.threads = strtoul(optarg, NULL, 0);

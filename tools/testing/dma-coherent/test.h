@@ -19,6 +19,7 @@ struct dct_opts {
 	u64		seed;
 	unsigned long	ops;		/* differential test operations */
 	unsigned int	threads;	/* concurrency test threads */
+	unsigned long	pr_ops;		/* lib/page_ranges.c differential operations */
 };
 
 extern struct dct_opts dct_opts;

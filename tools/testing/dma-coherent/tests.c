@@ -19,6 +19,7 @@
 #include "coherent_wrap.h"
 #include "engine.h"
 #include "model.h"
+#include "pr_tests.h"
 #include "shim.h"
 #include "test.h"
 #include "trace/events/dma_coherent.h"
@@ -1796,5 +1797,8 @@ const struct dct_test dct_tests[] = {
 	T(debugfs), T(debugfs_off, .skip = skip_no_fork), T(overlap), T(difftest),
 	T(concurrency),
 	T(huge_pool, .skip = skip_huge),
+	T(pr_init_args), T(pr_want), T(pr_alignment), T(pr_relaxed), T(pr_big_ranges),
+	T(pr_free_misuse), T(pr_fragmented), T(pr_whole), T(pr_copy_metadata),
+	T(pr_geometries), T(pr_difftest), T(pr_huge, .skip = pr_skip_huge),
 	{ }
 };

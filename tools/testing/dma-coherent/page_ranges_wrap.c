@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lib/page_ranges.c compiled unchanged against the shims; PAGE_RANGES_C
+ * names another copy (make PAGE_RANGES_C=file, to plant a bug).
+ */
+#ifdef PAGE_RANGES_C
+#include PAGE_RANGES_C
+#else
+#include "../../../lib/page_ranges.c"
+#endif
+
+#include "page_ranges_wrap.h"
+
+/*
+ * The values the search index keeps for pages [@s, @e) of the bitmap,
+ * naively: the largest naturally aligned request of up to 2^max_order
+ * pages, the free head and tail, and the longest free run from a lattice
+ * page.
+ */
+static void naive_vals(const struct page_ranges *pr, unsigned long s,
+		       unsigned long e, struct pr_vals *v)
+{
+	unsigned long i, j, a, k;
+
+	*v = (struct pr_vals){ 0 };
+	for (i = s; i < e && !test_bit(i, pr->used); i++)
+		v->head++;
+	for (i = e; i > s && !test_bit(i - 1, pr->used); i--)
+		v->tail++;
+	for (i = s; i < e; i = j) {
+		if (test_bit(i, pr->used)) {
+			j = i + 1;
+			continue;
+		}
+		for (j = i; j < e && !test_bit(j, pr->used); j++)
+			;
+		for (k = 0; k <= pr->max_order; k++) {
+			a = round_up(pr->base + i, 1UL << k) - pr->base;
+			if (a < j)
+				v->fit = max(v->fit, min(1UL << k, j - a));
+		}
+		a = round_up(pr->base + i, 1UL << pr->lattice) - pr->base;
+		if (a < j)
+			v->run = max(v->run, j - a);
+	}
+}
+
+static bool vals_differ(const struct pr_vals *a, const struct pr_vals *b)
+{
+	return a->head != b->head || a->tail != b->tail || a->run != b->run ||
+	       a->fit != b->fit;
+}
+
+const char *prw_check(struct page_ranges *pr)
+{
+	unsigned long nwords = BITS_TO_LONGS(pr->nbits), i;
+	unsigned long s, e, size = BITS_PER_LONG * nwords;
+	struct pr_vals v, want;
+	int level;
+
+	/* Every leaf against its block, the root against the whole bitmap. */
+	for (i = 0; i < pr->nleaves; i++) {
+		s = i * PAGE_RANGES_BLOCK;
+		s = s > pr->boff * BITS_PER_LONG ? s - pr->boff * BITS_PER_LONG : 0;
+		e = min(size, (i + 1) * PAGE_RANGES_BLOCK - pr->boff * BITS_PER_LONG);
+		naive_vals(pr, s, e, &want);
+		/* Words of the block outside the bitmap are used. */
+		if (i * PAGE_RANGES_BLOCK < pr->boff * BITS_PER_LONG)
+			want.head = 0;
+		if ((i + 1) * PAGE_RANGES_BLOCK - pr->boff * BITS_PER_LONG > size)
+			want.tail = 0;
+		child_vals(pr, -1, i, pr->nleaves, &v);
+		if (vals_differ(&v, &want))
+			return "a leaf is stale";
+	}
+	/* Every node against its children, recomputed: none may change. */
+	for (level = 0; level < (int)pr->levels; level++)
+		for (i = 0; i < level_size(pr, level); i++)
+			if (node_update(pr, level, i))
+				return "a node is stale";
+	naive_vals(pr, 0, size, &want);
+	root_vals(pr, &v);
+	if (v.fit != want.fit || v.run != want.run)
+		return "the root is stale";
+	return NULL;
+}
+
+unsigned int prw_word_fit(unsigned long used)
+{
+	unsigned int slots;
+
+	return word_info(~used, WORD_ORDER, &slots);
+}

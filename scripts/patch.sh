@@ -184,6 +184,7 @@ if [ "$verify" = 1 ]; then
 	kcfg=$bout/step.kunitconfig
 	mkdir -p "$bout"
 	n=0 runs=0 t_build=0 t_kunit=0 last_kunit=
+	final_src=$(git -C "$src" rev-parse "$want:kernel" "$want:lib" "$want:include" "$want:arch" | tr '\n' ' ')
 	total=$(git -C "$work" rev-list --count pristine..HEAD)
 	for c in $(git -C "$work" rev-list --reverse pristine..HEAD); do
 		n=$((n + 1))
@@ -214,7 +215,10 @@ if [ "$verify" = 1 ]; then
 		suites=$(grep -cE '^CONFIG_(DMA_COHERENT|PAGE_RANGES)[A-Z_]*KUNIT' "$kcfg" || true)
 		key=$(git -C "$work" rev-parse "$c:kernel" "$c:lib" "$c:include" "$c:arch" | tr '\n' ' ')$(md5sum <"$kcfg")
 		ran="no KUnit suite of ours yet"
-		if [ "$suites" -gt 0 ] && [ "$key" = "$last_kunit" ]; then
+		if [ "$suites" -gt 0 ] && [ "$(git -C "$work" rev-parse "$c:kernel" "$c:lib" "$c:include" "$c:arch" | tr '\n' ' ')" = "$final_src" ] &&
+		   [ "$(grep -v '^#' "$kcfg" | sort)" = "$(grep -v '^#' "$top/kunit/x86_64.kunitconfig" | sort)" ]; then
+			ran="KUnit: the final kernel, run by the kunit-x86_64 stage"
+		elif [ "$suites" -gt 0 ] && [ "$key" = "$last_kunit" ]; then
 			ran="KUnit unchanged since the last step"
 		elif [ "$suites" -gt 0 ]; then
 			t0=$(date +%s)

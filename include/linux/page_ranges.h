@@ -6,6 +6,7 @@
 #ifndef _LINUX_PAGE_RANGES_H
 #define _LINUX_PAGE_RANGES_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 /* Pages per block of the search tree, and its order. */
@@ -14,6 +15,10 @@
 
 /* Largest max_order page_ranges_init() takes: one block. */
 #define PAGE_RANGES_MAX_ORDER	PAGE_RANGES_BLOCK_ORDER
+
+/* Levels of the tree for any number of pages (fanout 8). */
+#define PAGE_RANGES_MAX_LEVELS	\
+	((BITS_PER_LONG - PAGE_RANGES_BLOCK_ORDER + 2) / 3)
 
 /* page_ranges_alloc() flags */
 #define PAGE_RANGES_RELAX	0x1	/* may align below the natural order */
@@ -42,10 +47,10 @@ struct page_ranges_leaf {
  * @fit:	largest @fit of the blocks below
  */
 struct page_ranges_node {
-	u32	head;
-	u32	tail;
-	u32	run;
-	u32	fit;
+	unsigned long	head;
+	unsigned long	tail;
+	unsigned long	run;
+	unsigned long	fit;
 };
 
 /**
@@ -81,7 +86,7 @@ struct page_ranges {
 	unsigned long		*start;
 	struct page_ranges_leaf	*leaf;
 	struct page_ranges_node	*node;
-	unsigned long		level_off[8];
+	unsigned long		level_off[PAGE_RANGES_MAX_LEVELS];
 	unsigned int		levels;
 	unsigned long		nleaves;
 	unsigned long		pages;
@@ -103,6 +108,8 @@ long page_ranges_alloc(struct page_ranges *pr, unsigned long n,
 		       unsigned int flags, unsigned int *order);
 long page_ranges_free(struct page_ranges *pr, unsigned long first);
 long page_ranges_length(const struct page_ranges *pr, unsigned long first);
+long page_ranges_find(const struct page_ranges *pr, unsigned long page,
+		      unsigned long *first);
 unsigned int page_ranges_want(const struct page_ranges *pr, unsigned long n);
 unsigned long page_ranges_largest(const struct page_ranges *pr);
 void page_ranges_copy(const struct page_ranges *pr, unsigned long *dst,

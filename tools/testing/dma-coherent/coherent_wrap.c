@@ -26,10 +26,14 @@ void *shim_memset(void *p, int c, size_t n);
 #define CONFIG_DEBUG_FS 1
 #endif
 
+#include "../../../lib/page_ranges.c"
 #ifdef COHERENT_C
 #include COHERENT_C
 #else
 #include "../../../kernel/dma/coherent.c"
+#ifdef CONFIG_DEBUG_FS
+#include "../../../kernel/dma/coherent_debug.c"
+#endif
 #endif
 
 #undef memset
@@ -54,16 +58,18 @@ void dcw_pool_get(struct dma_coherent_mem *mem, struct dcw_pool *p)
 	spin_lock_irqsave(&mem->lock, flags);
 	*p = (struct dcw_pool) {
 		.virt = mem->virt_base, .dma = mem->device_base,
-		.pfn = mem->pfn_base, .pages = mem->pages, .free = mem->free,
-		.live = mem->live, .refs = mem->refs, .off = mem->off,
-		.nbits = mem->nbits, .base_order = mem->base_order,
+		.pfn = mem->pfn_base, .pages = mem->pages,
+		.free = page_ranges_free_pages(&mem->pr),
+		.live = page_ranges_live(&mem->pr), .refs = mem->refs,
+		.off = mem->pr.off, .nbits = mem->pr.nbits,
+		.base_order = mem->pr.base_order,
 		.declared = mem->declared, .fallback = mem->fallback,
 		.allocs = mem->stats.allocs, .frees = mem->stats.frees,
 		.failures = mem->stats.failures,
 		.fallbacks = mem->stats.fallbacks,
 		.misuse = mem->stats.misuse, .degraded = mem->stats.degraded,
 		.peak = mem->stats.peak, .name = mem->name,
-		.debugfs = mem->debugfs, .used = mem->used, .start = mem->start,
+		.debugfs = mem->debugfs, .used = mem->pr.used, .start = mem->pr.start,
 	};
 	spin_unlock_irqrestore(&mem->lock, flags);
 }
@@ -104,150 +110,111 @@ struct dma_coherent_mem *dcw_lookup(const void *vaddr)
 	return mem;
 }
 
-/* Largest naturally aligned request in absolute pages @s..@e - 1, naively. */
-static unsigned long naive_fit(unsigned long s, unsigned long e)
-{
-	unsigned long best = 0, a, q;
-
-	for (a = 1; a; a <<= 1) {
-		q = s % a ? (s / a + 1) * a : s;
-		if (q < s || q >= e)
-			break;
-		if (min(a, e - q) > best)
-			best = min(a, e - q);
-	}
-	return best;
-}
-
 /*
- * The segregated-fit index against a plain scan of the bitmap: every
- * word's classes, every summary bit and the top mask.
+ * The values the search index keeps for pages [@s, @e) of the bitmap,
+ * naively: the largest naturally aligned request of up to 2^max_order
+ * pages, the free head and tail, and the longest free run from a lattice
+ * page.
  */
-static const char *dcw_check_classes(struct dma_coherent_mem *mem)
+static void naive_vals(const struct page_ranges *pr, unsigned long s,
+		       unsigned long e, struct pr_vals *v)
 {
-	unsigned long nbits = mem->nwords * BITS_PER_LONG, i, e, k, w, f;
-	unsigned int *want = calloc(mem->nwords, sizeof(*want)), c, j, top = 0;
-	unsigned long *best = calloc(mem->nwords, sizeof(*best));
-	const char *bad = NULL;
+	unsigned long i, j, a, k;
 
-	if (!want || !best) {
-		free(want);
-		free(best);
-		return "no memory for the check";
-	}
-	for (i = 0; i < nbits; i = e) {
-		if (test_bit(i, mem->used)) {
-			e = i + 1;
+	*v = (struct pr_vals){ 0 };
+	for (i = s; i < e && !test_bit(i, pr->used); i++)
+		v->head++;
+	for (i = e; i > s && !test_bit(i - 1, pr->used); i--)
+		v->tail++;
+	for (i = s; i < e; i = j) {
+		if (test_bit(i, pr->used)) {
+			j = i + 1;
 			continue;
 		}
-		for (e = i; e < nbits && !test_bit(e, mem->used); e++)
+		for (j = i; j < e && !test_bit(j, pr->used); j++)
 			;
-		f = naive_fit(mem->abs0 + i, mem->abs0 + e);
-		want[i / BITS_PER_LONG] |= 1U << ext_class(f);
-		best[i / BITS_PER_LONG] = max(best[i / BITS_PER_LONG], f);
+		for (k = 0; k <= pr->max_order; k++) {
+			a = round_up(pr->base + i, 1UL << k) - pr->base;
+			if (a < j)
+				v->fit = max(v->fit, min(1UL << k, j - a));
+		}
+		a = round_up(pr->base + i, 1UL << pr->lattice) - pr->base;
+		if (a < j)
+			v->run = max(v->run, j - a);
 	}
-	for (w = 0; w < mem->nwords && !bad; w++)
-		if (mem->fit[w] != fit_enc(best[w]))
-			bad = "a word's fit is stale";
-	for (w = 0; w < mem->nwords && !bad; w++)
-		if (wcls_get(mem, w) != want[w])
-			bad = "a word's extent classes are stale";
-	for (j = 1; j <= mem->cls_levels && !bad; j++)
-		for (c = 0; c < EXT_CLASSES; c++)
-			for (k = 0; k < mem->cls_n[j]; k++) {
-				unsigned long g = j == 1 ? CLS_GROUP : BITS_PER_LONG;
-				unsigned long below = j == 1 ? mem->nwords : mem->cls_n[j - 1];
-				bool any = false;
+}
 
-				for (i = k * g; i < min((k + 1) * g, below); i++)
-					any |= j == 1 ? !!(want[i] & (1U << c)) :
-						test_bit(cls_bit(mem, j - 1, c, i), mem->cls);
-				if (test_bit(cls_bit(mem, j, c, k), mem->cls) != any)
-					bad = "an extent class summary bit is stale";
-			}
-	for (w = 0; w < mem->nwords; w++)
-		top |= want[w];
-	if (!bad && top != mem->cls_top)
-		bad = "the extent class top mask is stale";
-	free(want);
-	free(best);
-	return bad;
+static bool vals_differ(const struct pr_vals *a, const struct pr_vals *b)
+{
+	return a->head != b->head || a->tail != b->tail || a->run != b->run ||
+	       a->fit != b->fit;
 }
 
 const char *dcw_check(struct dma_coherent_mem *mem)
 {
-	unsigned long nwords = BITS_TO_LONGS(mem->nbits), i, n, used = 0, starts = 0;
-	unsigned int h;
-	bool classes;
+	const struct page_ranges *pr = &mem->pr;
+	unsigned long nwords = BITS_TO_LONGS(pr->nbits), i, used = 0, starts = 0;
+	unsigned long s, e, size = BITS_PER_LONG * nwords;
+	struct pr_vals v, want;
 
-	for (i = 0; i < mem->off; i++)
-		if (!test_bit(i, mem->used))
+	for (i = 0; i < pr->off; i++)
+		if (!test_bit(i, pr->used))
 			return "head padding is not marked used";
-	for (i = mem->nbits; i < nwords * BITS_PER_LONG; i++)
-		if (!test_bit(i, mem->used))
+	for (i = pr->nbits; i < nwords * BITS_PER_LONG; i++)
+		if (!test_bit(i, pr->used))
 			return "tail padding is not marked used";
 	for (i = 0; i < nwords; i++) {
-		if (mem->start[i] & ~mem->used[i])
+		if (pr->start[i] & ~pr->used[i])
 			return "a start bit on a free page";
-		used += __builtin_popcountl(mem->used[i]);
-		starts += __builtin_popcountl(mem->start[i]);
+		used += __builtin_popcountl(pr->used[i]);
+		starts += __builtin_popcountl(pr->start[i]);
 	}
-	if (used - (nwords * BITS_PER_LONG - mem->pages) != mem->pages - mem->free)
+	if (used - (nwords * BITS_PER_LONG - mem->pages) != mem->pages - pr->free)
 		return "free does not match the used bits";
-	if (starts != mem->live)
+	if (starts != pr->live)
 		return "live does not match the start bits";
-	classes = nwords > CLASS_INDEX_WORDS;
-	if (mem->classes != classes)
-		return "the pool has the wrong kind of index";
-	if (!mem->classes) {
-		for (i = 0; i < nwords; i++)
-			if (mem->leaf[i] != word_maxfit(mem->used[i]))
-				return "a tree leaf is stale";
-		for (h = 1; h <= mem->levels; h++)
-			for (i = 1UL << (mem->levels - h); i < 2UL << (mem->levels - h); i++)
-				if (mem->tree[i] != node_value(mem, i, h))
-					return "a tree node is stale";
-		return NULL;
+	/* Every leaf against its block, the root against the whole bitmap. */
+	for (i = 0; i < pr->nleaves; i++) {
+		s = i * PAGE_RANGES_BLOCK;
+		s = s > pr->boff * BITS_PER_LONG ? s - pr->boff * BITS_PER_LONG : 0;
+		e = min(size, (i + 1) * PAGE_RANGES_BLOCK - pr->boff * BITS_PER_LONG);
+		naive_vals(pr, s, e, &want);
+		/* Words of the block outside the bitmap are used. */
+		if (i * PAGE_RANGES_BLOCK < pr->boff * BITS_PER_LONG)
+			want.head = 0;
+		if ((i + 1) * PAGE_RANGES_BLOCK - pr->boff * BITS_PER_LONG > size)
+			want.tail = 0;
+		child_vals(pr, -1, i, pr->nleaves, &v);
+		if (vals_differ(&v, &want))
+			return "a leaf is stale";
 	}
-	for (i = 0; i < nwords; i++)
-		if (test_bit(i, mem->nz + mem->nz_off[0]) != !!mem->used[i])
-			return "the used-word index is stale";
-	for (h = 1; h <= mem->nz_top; h++)
-		for (i = 0; i < mem->nz_n[h]; i++)
-			if (test_bit(i, mem->nz + mem->nz_off[h]) !=
-			    !!mem->nz[mem->nz_off[h - 1] + i])
-				return "a used-word summary bit is stale";
-	for (h = 1, n = nwords; h <= mem->fit_top; h++) {
-		n = DIV_ROUND_UP(n, 4);
-		for (i = 0; i < n; i++) {
-			const u8 *c = mem->fit + mem->fit_off[h - 1] + 4 * i;
-
-			if (mem->fit[mem->fit_off[h] + i] !=
-			    max(max(c[0], c[1]), max(c[2], c[3])))
-				return "a fit tree node is stale";
-		}
-	}
-	return dcw_check_classes(mem);
+	naive_vals(pr, 0, size, &want);
+	root_vals(pr, &v);
+	if (v.fit != want.fit || v.run != want.run)
+		return "the root is stale";
+	return NULL;
 }
 
 long dcw_find(struct dma_coherent_mem *mem, unsigned long n, unsigned int *got)
 {
-	long idx = -1;
+	unsigned long flags;
+	long page = -1;
 
+	/* Allocate and free at once: the index is a function of the bitmap. */
 	*got = 0;
-	if (n && n <= mem->pages)
-		idx = pool_search(mem, n, pool_want(mem, n), got);
-	return idx < 0 ? -1 : idx - (long)mem->off;
+	spin_lock_irqsave(&mem->lock, flags);
+	if (n && n <= mem->pages) {
+		page = page_ranges_alloc(&mem->pr, n, PAGE_RANGES_RELAX, got);
+		if (page >= 0)
+			page_ranges_free(&mem->pr, page);
+	}
+	spin_unlock_irqrestore(&mem->lock, flags);
+	return page < 0 ? -1 : page;
 }
 
 unsigned int dcw_word_maxfit(unsigned long used)
 {
-	return word_maxfit(used);
-}
-
-unsigned long dcw_ext_fit(unsigned long s, unsigned long e)
-{
-	return ext_fit(s, e);
+	return word_fit(~used);
 }
 
 const struct reserved_mem_ops *dcw_rmem_ops = &rmem_dma_ops;
@@ -271,7 +238,7 @@ bool dcw_rmem_destroy(struct reserved_mem *rmem)
 {
 	struct dma_coherent_mem *mem = rmem->priv;
 
-	if (mem && (mem->live || !list_empty(&mem->users)))
+	if (mem && (mem->pr.live || !list_empty(&mem->users)))
 		return false;
 	if (mem) {
 		dcw_unregister(mem);
@@ -299,7 +266,7 @@ bool dcw_global_destroy(void)
 {
 	struct dma_coherent_mem *mem = dma_coherent_default_memory;
 
-	if (mem && mem->live)
+	if (mem && mem->pr.live)
 		return false;
 	if (mem) {
 		dcw_unregister(mem);

@@ -51,7 +51,6 @@ const char *dcw_check(struct dma_coherent_mem *mem);
  */
 long dcw_find(struct dma_coherent_mem *mem, unsigned long n, unsigned int *got);
 unsigned int dcw_word_maxfit(unsigned long used);
-unsigned long dcw_ext_fit(unsigned long s, unsigned long e);
 
 /* Device-tree and global pools. */
 extern const struct reserved_mem_ops *dcw_rmem_ops;

@@ -377,7 +377,7 @@ static void check_debugfs(struct mpool *p, struct dentry *dir)
 static void check_pool(struct mpool *p)
 {
 	unsigned long i, words = p->nwords;
-	unsigned int base_order = p->align_pfn ? mp_base_order(p) : BITS_PER_LONG;
+	unsigned int base_order = min_t(unsigned int, mp_base_order(p), MODEL_CAP_ORDER);
 	struct dcw_pool a;
 	const char *bad;
 

@@ -121,6 +121,31 @@ long mp_find(const struct mpool *p, unsigned long n, unsigned int k)
 	return -1;
 }
 
+/*
+ * Where a buffer below its alignment goes: the lowest place on the base's
+ * alignment with room (the first free run that takes it there), moved
+ * up to the best alignment that run has room for.  Returns the page, or
+ * -1, and the alignment order in *@k.
+ */
+long mp_relaxed(const struct mpool *p, unsigned long n, int *k)
+{
+	int want = mp_want(p, n), base = mp_base_order(p);
+	long first = mp_find(p, n, base);
+	unsigned long end;
+	u64 a;
+
+	if (first < 0)
+		return -1;
+	for (end = first; end < p->pages && !p->owner[end]; end++)
+		;
+	for (*k = want - 1; *k > base; (*k)--) {
+		a = (p->align_pfn + first + (1ULL << *k) - 1) & ~((1ULL << *k) - 1);
+		if (a - p->align_pfn + n <= end)
+			return a - p->align_pfn;
+	}
+	return first;
+}
+
 int mp_align(const struct mpool *p, unsigned long n)
 {
 	int k = mp_want(p, n);
@@ -131,10 +156,7 @@ int mp_align(const struct mpool *p, unsigned long n)
 		return k;
 	if (mp_base_order(p) >= (unsigned int)k)
 		return -1;
-	while (--k >= (int)mp_base_order(p))
-		if (mp_find(p, n, k) >= 0)
-			return k;
-	return -1;
+	return mp_relaxed(p, n, &k) >= 0 ? k : -1;
 }
 
 const char *mp_check_place(const struct mpool *p, unsigned long first,
@@ -155,9 +177,9 @@ const char *mp_check_place(const struct mpool *p, unsigned long first,
 	if (abs % (1ULL << k))
 		return k == (int)mp_want(p, n) ?
 		       "buffer not aligned to its order (capped at 1 MiB)" :
-		       "degraded buffer below the best alignment the pool has room for";
-	if (k < (int)mp_want(p, n) && (long)first != mp_find(p, n, k))
-		return "degraded buffer not at the lowest place of its alignment";
+		       "degraded buffer below the best alignment its free run has room for";
+	if (k < (int)mp_want(p, n) && (long)first != mp_relaxed(p, n, &k))
+		return "degraded buffer not where the first free run on the base's alignment puts it";
 	return NULL;
 }
 

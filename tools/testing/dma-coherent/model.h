@@ -65,10 +65,10 @@ long mp_find(const struct mpool *p, unsigned long n, unsigned int k);
 /*
  * The alignment order an allocation of @n pages must get in @p, or -1
  * if it must fail: mp_want(p, n) if that has room; else, in a pool whose
- * base is aligned below it, the highest order that has room, down to the
- * base's alignment.
+ * base is aligned below it, what mp_relaxed() gives.
  */
 int mp_align(const struct mpool *p, unsigned long n);
+long mp_relaxed(const struct mpool *p, unsigned long n, int *k);
 /* Is [@first, @first + @n) a place the rules allow?  NULL if so. */
 const char *mp_check_place(const struct mpool *p, unsigned long first,
 			   unsigned long n);

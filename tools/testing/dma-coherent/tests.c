@@ -129,47 +129,6 @@ static void test_word_maxfit(void)
 	}
 }
 
-/* Largest naturally aligned request in pages @s..@e - 1, by trying them all. */
-static unsigned long ext_fit_ref(unsigned long s, unsigned long e)
-{
-	unsigned long n, a, q;
-
-	for (n = e - s; n; n--) {
-		a = 1UL << mp_order(n);
-		q = s % a ? s - s % a + a : s;
-		if (q >= s && q < e && n <= e - q)
-			return n;
-	}
-	return 0;
-}
-
-/* ext_fit() against brute force, small and huge page numbers. */
-static void test_ext_fit(void)
-{
-	struct dsrc r;
-	unsigned long s, len, i, bad = 0;
-
-	dsrc_seed(&r, dct_opts.seed);
-	for (i = 0; i < 200000 && bad < 5; i++) {
-		len = 1 + dsrc_below(&r, i % 8 ? 130 : 2000);
-		switch (i % 3) {
-		case 0:
-			s = dsrc_below(&r, 4096);
-			break;
-		case 1:
-			s = dsrc_below(&r, ~0ULL) & ~((1UL << dsrc_below(&r, 20)) - 1);
-			break;
-		default:
-			s = ULONG_MAX - len - dsrc_below(&r, 4096);
-		}
-		if (s + len < s)
-			continue;
-		bad += !CHECKF(dcw_ext_fit(s, s + len) == ext_fit_ref(s, s + len),
-			       "ext_fit(%#lx, +%lu) = %lu, brute force %lu", s, len,
-			       dcw_ext_fit(s, s + len), ext_fit_ref(s, s + len));
-	}
-}
-
 static void test_declare_errors(void)
 {
 	struct device dev = mkdev("err"), dev2 = mkdev("err2");
@@ -1822,7 +1781,7 @@ static void test_overlap(void)
 }
 
 const struct dct_test dct_tests[] = {
-	T(word_maxfit), T(ext_fit), T(declare_errors), T(declare_trim), T(alloc_basics),
+	T(word_maxfit), T(declare_errors), T(declare_trim), T(alloc_basics),
 	T(alignment), T(capped_alignment), T(free_misuse), T(mmap),
 	T(release_live), T(chains), T(global_pool), T(fail_injection),
 	T(address_wrap), T(declare_unnamed), T(degraded), T(frames), T(shared_pool),

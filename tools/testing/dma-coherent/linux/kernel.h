@@ -17,6 +17,9 @@
 /* An access KCSAN is told is racy on purpose: a plain access here. */
 #define data_race(expr)	(expr)
 #endif
+#ifndef U32_MAX
+#define U32_MAX	((u32)~0U)
+#endif
 #include <linux/printk.h>
 #include <linux/types.h>
 

@@ -36,10 +36,11 @@ series+=(
 	# The lib allocator with its KUnit suite.
 	"commit page-ranges ?file:include/linux/page_ranges.h ?file:lib/page_ranges.c ?file:lib/page_ranges_kunit.c ?patch:0006-lib-page-ranges-kconfig.patch"
 	# The rewritten pool on top of it, then its KUnit suites.
-	"commit coherent file:kernel/dma/coherent.c ?patch:0007-dma-mapping-coherent-select-page-ranges.patch file:include/trace/events/dma_coherent.h"
-	"commit kunit patch:0001-dma-mapping-kunit-hooks.patch file:kernel/dma/tests"
-	# Debug: debugfs, dma-debug, tracing.
-	"commit debugfs ?file:kernel/dma/coherent_debug.c"
+	# 0007 selects PAGE_RANGES and builds coherent_debug.c, and its
+	# Makefile hunk sits on 0001's, so the pool, its debugfs file and its
+	# KUnit suites are one commit (two messages) until 0007 is split.
+	"commit coherent+kunit patch:0001-dma-mapping-kunit-hooks.patch file:kernel/dma/coherent.c file:kernel/dma/coherent.h ?patch:0007-dma-mapping-coherent-page-ranges.patch ?file:kernel/dma/coherent_debug.c file:include/trace/events/dma_coherent.h file:kernel/dma/tests"
+	# Debug: dma-debug, tracing, __GFP_NOWARN.
 	"am 0003-dma-mapping-pool-debug-trace-nowarn.patch diff:40-nowarn-gfp"
 	"commit docs patch:0004-documentation-core-api-coherent-pool.patch file:Documentation/core-api/dma-coherent-pool.rst"
 	# The optional API, last.
@@ -84,6 +85,22 @@ present() {
 	esac
 }
 missing=()
+
+# msg_of A+B...: patches/messages/A.txt, then the bodies of B... (their
+# subjects and Signed-off-by lines dropped), then A's Signed-off-by.
+msg_of() {
+	local first=${1%%+*} m
+	grep -v '^Signed-off-by:' "$top/patches/messages/$first.txt" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+	if [ "$first" != "$1" ]; then
+		for m in $(tr '+' ' ' <<<"${1#*+}"); do
+			echo
+			tail -n +3 "$top/patches/messages/$m.txt" | grep -v '^Signed-off-by:' |
+				sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+		done
+	fi
+	echo
+	grep '^Signed-off-by:' "$top/patches/messages/$first.txt"
+}
 
 # The base versions of our files: the final ones with every step diff
 # reversed (fails with the diff's name when one no longer applies).
@@ -140,7 +157,8 @@ for step in "${series[@]}"; do
 	if [ "$kind" = am ]; then
 		[ ${#todo[@]} -eq 0 ] || git commit -q --amend --no-edit
 	else
-		git commit -q -F "$top/patches/messages/$name.txt"
+		msg_of "$name" >"$work.msg"
+		git commit -q -F "$work.msg"
 	fi
 done
 [ ${#missing[@]} -eq 0 ] || echo "patch: not yet in the series (skipped): ${missing[*]}"
@@ -199,9 +217,11 @@ if [ "$verify" = 1 ]; then
 				echo "$opt" >>"$kcfg"
 			fi
 		done <"$top/kunit/series-x86_64.kunitconfig"
-		# Suites the series adds to lib/ (their option names are theirs).
-		git -C "$work" grep -hoE '^config PAGE_RANGES[A-Z_]*KUNIT[A-Z_]*' -- 'lib/Kconfig*' |
-			sed 's/^config /CONFIG_/; s/$/=y/' >>"$kcfg" || true
+		# The lib allocator's suite, once its source is there too.
+		if [ -f "$work/lib/page_ranges_kunit.c" ]; then
+			git -C "$work" grep -hoE '^config PAGE_RANGES[A-Z_]*KUNIT[A-Z_]*' -- 'lib/Kconfig*' |
+				sed 's/^config /CONFIG_/; s/$/=y/' >>"$kcfg" || true
+		fi
 		t0=$(date +%s)
 		python3 "$work/tools/testing/kunit/kunit.py" config --arch=x86_64 \
 			--build_dir="$bout" --kunitconfig="$kcfg" >"$bout/step-$n.log" 2>&1 ||

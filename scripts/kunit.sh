@@ -9,6 +9,7 @@
 #   KDIR=dir, BASELINE=1: see scripts/prepare-tree.sh
 #   KUNITCONFIG=file: use another .kunitconfig (default kunit/ARCH.kunitconfig)
 #   KUNIT_OUT=name: build directory build/out/name (default ARCH)
+#   SERIES_TREE=dir: build that tree as it is (a step of scripts/patch.sh)
 #   KUNIT_MEM=MiB: guest RAM (default 1024)
 #   KUNIT_DTSO="file...": device-tree overlays for arm, arm64 and riscv
 #               (default kunit/virt-pools.dtso; riscv has none by default)
@@ -19,7 +20,9 @@ arch=${1:?usage: kunit.sh ARCH}
 shift
 die() { echo "kunit: $*" >&2; exit 1; }
 
-if [ -n "${KDIR:-}" ]; then
+if [ -n "${SERIES_TREE:-}" ]; then
+	src=$SERIES_TREE	# a step of the patch series (scripts/patch.sh)
+elif [ -n "${KDIR:-}" ]; then
 	src=$top/build/kdir-linux
 else
 	src=$top/build/linux
@@ -31,7 +34,7 @@ out=$top/build/out/${KUNIT_OUT:-$arch$suffix}
 kunitconfig=${KUNITCONFIG:-$top/kunit/$arch.kunitconfig}
 [ -f "$kunitconfig" ] || die "no $kunitconfig: ARCH must be x86_64, arm64 or arm, or set KUNITCONFIG"
 
-"$top/scripts/prepare-tree.sh" "$src"
+[ -n "${SERIES_TREE:-}" ] || "$top/scripts/prepare-tree.sh" "$src"
 
 # Region handed to dma_declare_coherent_memory() by the tests.
 mem=${KUNIT_MEM:-1024}

@@ -18,24 +18,94 @@ die() { echo "patch: $*" >&2; exit 1; }
 "$top/scripts/prepare-tree.sh" "$src"
 want=$(git -C "$src" rev-parse 'HEAD^{tree}')
 
-# The series: "am NAME" applies patches/NAME with its own message;
-# "commit MSG ITEM..." makes one commit from patches/messages/MSG.txt with
-# patches (patch:NAME) and our files or directories (file:PATH).
-series=(
-	"am 0002-dma-mapping-declare-flags.patch"
-	"commit lib patch:0006-lib-page-ranges-kconfig.patch file:include/linux/page_ranges.h file:lib/page_ranges.c file:lib/page_ranges_kunit.c"
-	"commit coherent file:kernel/dma/coherent.c file:include/trace/events/dma_coherent.h"
-	"am 0003-dma-mapping-pool-debug-trace-nowarn.patch"
-	"commit kunit patch:0001-dma-mapping-kunit-hooks.patch file:kernel/dma/tests"
-	"commit harness file:tools/testing/dma-coherent"
+# The series, in the order a maintainer reads it:
+#   "am NAME [ITEM...]"   applies patches/NAME with its own message (then
+#                         amends the commit with the ITEMs)
+#   "commit MSG ITEM..."  one commit with patches/messages/MSG.txt
+# ITEMs: patch:NAME (patches/NAME), file:PATH (our file or directory, in
+# its base version: see scripts/series-steps.sh), diff:NN-name
+# (patches/steps/NN-name.diff, applied forward).  An ITEM written ?ITEM
+# may be missing while it is being written elsewhere: it is skipped with a
+# note, unless --strict (or SERIES_STRICT=1), which make check uses once
+# the series is complete.  A commit whose items are all missing is
+# skipped.
+mapfile -t fixes < <(awk '!/^#/ && $2 == "fix" {print $1}' "$top/patches/series")
+series=()
+for f in "${fixes[@]}"; do series+=("am $f"); done
+series+=(
+	# The lib allocator with its KUnit suite.
+	"commit page-ranges ?file:include/linux/page_ranges.h ?file:lib/page_ranges.c ?file:lib/page_ranges_kunit.c ?patch:0006-lib-page-ranges-kconfig.patch"
+	# The rewritten pool on top of it, then its KUnit suites.
+	# 0007 selects PAGE_RANGES and builds coherent_debug.c, and its
+	# Makefile hunk sits on 0001's, so the pool, its debugfs file and its
+	# KUnit suites are one commit (two messages) until 0007 is split.
+	"commit coherent+kunit patch:0001-dma-mapping-kunit-hooks.patch file:kernel/dma/coherent.c file:kernel/dma/coherent.h ?patch:0007-dma-mapping-coherent-page-ranges.patch ?file:kernel/dma/coherent_debug.c file:include/trace/events/dma_coherent.h file:kernel/dma/tests"
+	# Debug: dma-debug, tracing, __GFP_NOWARN.
+	"am 0003-dma-mapping-pool-debug-trace-nowarn.patch diff:40-nowarn-gfp"
 	"commit docs patch:0004-documentation-core-api-coherent-pool.patch file:Documentation/core-api/dma-coherent-pool.rst"
+	# The optional API, last.
+	"am 0002-dma-mapping-declare-flags.patch diff:60-declare-flags"
+	"commit harness file:tools/testing/dma-coherent"
 	"am 0005-maintainers-dma-coherent.patch"
 )
 
-# Every patch in patches/series and every file we own must be used.
+verify=0 strict=${SERIES_STRICT:-0}
+for arg in "$@"; do
+	case "$arg" in
+	--verify) verify=1 ;;
+	--strict) strict=1 ;;
+	*) die "unknown argument '$arg'" ;;
+	esac
+done
+
+# Every patch in patches/series, every step diff and every file we own
+# must be used.
 for p in $(awk '!/^#/ && NF {print $1}' "$top/patches/series"); do
 	grep -q -- "$p" <<<"${series[*]}" || die "patches/$p is not in the series"
 done
+for d in "$top"/patches/steps/*.diff; do
+	[ -e "$d" ] || continue
+	d=$(basename "$d" .diff)
+	grep -q -- "diff:$d" <<<"${series[*]}" || die "patches/steps/$d.diff is not in the series"
+done
+while IFS= read -r f; do
+	covered=0
+	for p in $(grep -oE 'file:[^ ]+' <<<"${series[*]}" | sed 's/^file://'); do
+		case "$f" in "$p"|"$p"/*) covered=1; break ;; esac
+	done
+	[ $covered = 1 ] || die "$f is ours but no step of the series adds it"
+done < <("$top/scripts/our-files.sh")
+
+# present ITEM: is the patch, diff or file of ITEM there?
+present() {
+	case "$1" in
+	patch:*) [ -f "$top/patches/${1#patch:}" ] ;;
+	diff:*) [ -f "$top/patches/steps/${1#diff:}.diff" ] ;;
+	file:*) [ -e "$top/${1#file:}" ] ;;
+	esac
+}
+missing=()
+
+# msg_of A+B...: patches/messages/A.txt, then the bodies of B... (their
+# subjects and Signed-off-by lines dropped), then A's Signed-off-by.
+msg_of() {
+	local first=${1%%+*} m
+	grep -v '^Signed-off-by:' "$top/patches/messages/$first.txt" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+	if [ "$first" != "$1" ]; then
+		for m in $(tr '+' ' ' <<<"${1#*+}"); do
+			echo
+			tail -n +3 "$top/patches/messages/$m.txt" | grep -v '^Signed-off-by:' |
+				sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+		done
+	fi
+	echo
+	grep '^Signed-off-by:' "$top/patches/messages/$first.txt"
+}
+
+# The base versions of our files: the final ones with every step diff
+# reversed (fails with the diff's name when one no longer applies).
+base=$top/build/series-base
+"$top/scripts/series-steps.sh" base "$base"
 
 fresh_worktree() {
 	git -C "$src" worktree remove --force "$work" >/dev/null 2>&1 || rm -rf "$work"
@@ -49,25 +119,49 @@ fresh_worktree
 cd "$work"
 for step in "${series[@]}"; do
 	read -r kind name items <<<"$step"
+	todo=() any=0
+	[ "$kind" = am ] && any=1
+	for item in $items; do
+		if [ "${item#\?}" != "$item" ]; then
+			item=${item#\?}
+			if ! present "$item"; then
+				[ "$strict" = 1 ] && die "$item is missing (--strict)"
+				missing+=("$item")
+				continue
+			fi
+		fi
+		present "$item" || die "$item is missing"
+		todo+=("$item") any=1
+	done
+	[ $any = 1 ] || { echo "patch: skipping '$name': nothing of it exists yet"; continue; }
 	if [ "$kind" = am ]; then
 		git am -q "$top/patches/$name" || die "git am patches/$name failed"
-		continue
 	fi
-	for item in $items; do
+	for item in "${todo[@]}"; do
 		case "$item" in
-		patch:*) git apply --index "$top/patches/${item#patch:}" ;;
+		patch:*) git apply --index "$top/patches/${item#patch:}" ||
+				die "patches/${item#patch:} does not apply at step '$name'" ;;
+		diff:*) git apply --index "$top/patches/steps/${item#diff:}.diff" ||
+				die "patches/steps/${item#diff:}.diff does not apply at step '$name': run scripts/series-steps.sh refresh" ;;
 		file:*)
 			path=${item#file:}
 			"$top/scripts/our-files.sh" "$path" | while read -r f; do
+				[ -f "$base/$f" ] || continue	# made by a later step diff
 				mkdir -p "$(dirname "$f")"
-				cp "$top/$f" "$f"
+				cp "$base/$f" "$f"
 			done
 			git add -A -f -- "$path"
 			;;
 		esac
 	done
-	git commit -q -F "$top/patches/messages/$name.txt"
+	if [ "$kind" = am ]; then
+		[ ${#todo[@]} -eq 0 ] || git commit -q --amend --no-edit
+	else
+		msg_of "$name" >"$work.msg"
+		git commit -q -F "$work.msg"
+	fi
 done
+[ ${#missing[@]} -eq 0 ] || echo "patch: not yet in the series (skipped): ${missing[*]}"
 got=$(git rev-parse 'HEAD^{tree}')
 [ "$got" = "$want" ] ||
 	die "the series does not rebuild the overlaid tree: $(git diff --stat "$want" "$got" | tail -1)"
@@ -89,7 +183,7 @@ open(path, 'w').write(text)
 PY
 echo "patch: $(ls "$out" | wc -l) files in ${out#"$top"/}"
 
-if [ "${1:-}" = --verify ]; then
+if [ "$verify" = 1 ]; then
 	cd "$top"
 	fresh_worktree
 	mapfile -t files < <(ls "$out"/*.patch | grep -v 0000-cover-letter)
@@ -98,23 +192,66 @@ if [ "${1:-}" = --verify ]; then
 	[ "$got" = "$want" ] || die "git am of the series differs from the overlaid tree"
 	echo "patch: the series applies with git am onto pristine $(git -C "$src" log -1 --format=%s pristine) and matches the overlay"
 
-	# Each patch must build on its own: kernel/dma/ for x86_64 at every
-	# step, with the pool code, debugfs, tracing and the KUnit suites on.
+	# Each patch must build on its own, kernel/dma/ and lib/ for x86_64,
+	# and the KUnit suites that exist at that point must pass under
+	# QEMU.  One build directory for all steps, so each builds only what
+	# its patch changed.  kunit.py refuses a kunitconfig option that does
+	# not exist, so each step gets the options of
+	# kunit/series-x86_64.kunitconfig that its tree defines.
 	bout=$top/build/out/series-x86_64
+	kcfg=$bout/step.kunitconfig
 	mkdir -p "$bout"
-	n=0
+	n=0 runs=0 t_build=0 t_kunit=0 last_kunit=
+	final_src=$(git -C "$src" rev-parse "$want:kernel" "$want:lib" "$want:include" "$want:arch" | tr '\n' ' ')
 	total=$(git -C "$work" rev-list --count pristine..HEAD)
 	for c in $(git -C "$work" rev-list --reverse pristine..HEAD); do
 		n=$((n + 1))
+		subject=$(git -C "$work" log -1 --format=%s "$c")
 		git -C "$work" checkout -q "$c"
-		# Options a later patch adds are dropped by olddefconfig until then.
-		{ cat "$top/kunit/x86_64.kunitconfig"
-		  echo CONFIG_DMA_COHERENT_BENCH_KUNIT=y; } >"$bout/.config"
-		make -s -C "$work" O="$bout" ARCH=x86_64 olddefconfig >/dev/null
-		make -s -C "$work" O="$bout" ARCH=x86_64 -j"$(nproc)" kernel/dma/ \
-			>"$bout/step-$n.log" 2>&1 ||
-			die "patch $n ($(git -C "$work" log -1 --format=%s "$c")) does not build: $bout/step-$n.log"
-		echo "patch: $n/$total builds: $(git -C "$work" log -1 --format=%s "$c")"
+		: >"$kcfg"
+		while IFS= read -r opt; do
+			case "$opt" in ''|'#'*) continue ;; esac
+			sym=${opt%%=*}
+			sym=${sym#CONFIG_}
+			if git -C "$work" grep -qE "^[[:space:]]*(menu)?config $sym\$" -- '*Kconfig*'; then
+				echo "$opt" >>"$kcfg"
+			fi
+		done <"$top/kunit/series-x86_64.kunitconfig"
+		# The lib allocator's suite, once its source is there too.
+		if [ -f "$work/lib/page_ranges_kunit.c" ]; then
+			git -C "$work" grep -hoE '^config PAGE_RANGES[A-Z_]*KUNIT[A-Z_]*' -- 'lib/Kconfig*' |
+				sed 's/^config /CONFIG_/; s/$/=y/' >>"$kcfg" || true
+		fi
+		t0=$(date +%s)
+		python3 "$work/tools/testing/kunit/kunit.py" config --arch=x86_64 \
+			--build_dir="$bout" --kunitconfig="$kcfg" >"$bout/step-$n.log" 2>&1 ||
+			die "patch $n ($subject): kunit.py config failed: $bout/step-$n.log"
+		make -s -C "$work" O="$bout" ARCH=x86_64 -j"$(nproc)" kernel/dma/ lib/ \
+			>>"$bout/step-$n.log" 2>&1 ||
+			die "patch $n ($subject) does not build: $bout/step-$n.log"
+		t_build=$((t_build + $(date +%s) - t0))
+		# KUnit where a suite of ours exists and the kernel sources
+		# changed since the last run (docs and the harness change none).
+		suites=$(grep -cE '^CONFIG_(DMA_COHERENT|PAGE_RANGES)[A-Z_]*KUNIT' "$kcfg" || true)
+		key=$(git -C "$work" rev-parse "$c:kernel" "$c:lib" "$c:include" "$c:arch" | tr '\n' ' ')$(md5sum <"$kcfg")
+		ran="no KUnit suite of ours yet"
+		if [ "$suites" -gt 0 ] && [ "$(git -C "$work" rev-parse "$c:kernel" "$c:lib" "$c:include" "$c:arch" | tr '\n' ' ')" = "$final_src" ] &&
+		   [ "$(grep -v '^#' "$kcfg" | sort)" = "$(grep -v '^#' "$top/kunit/x86_64.kunitconfig" | sort)" ]; then
+			ran="KUnit: the final kernel, run by the kunit-x86_64 stage"
+		elif [ "$suites" -gt 0 ] && [ "$key" = "$last_kunit" ]; then
+			ran="KUnit unchanged since the last step"
+		elif [ "$suites" -gt 0 ]; then
+			t0=$(date +%s)
+			KUNIT_OUT=series-x86_64 KUNITCONFIG=$kcfg SERIES_TREE=$work \
+				"$top/scripts/kunit.sh" x86_64 >"$bout/kunit-$n.log" 2>&1 ||
+				die "patch $n ($subject): KUnit fails: $bout/kunit-$n.log"
+			t_kunit=$((t_kunit + $(date +%s) - t0))
+			runs=$((runs + 1))
+			last_kunit=$key
+			ran=$(grep -aE 'Testing complete\. Ran [0-9]+ tests' "$bout/kunit-$n.log" | tail -1 | sed 's/.*Testing complete\. //')
+		fi
+		echo "patch: $n/$total builds; $ran: $subject"
 	done
-	echo "2 passed, 0 failed"
+	echo "patch: builds ${t_build}s, $runs KUnit runs ${t_kunit}s"
+	echo "3 passed, 0 failed"
 fi

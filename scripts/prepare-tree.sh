@@ -10,7 +10,7 @@
 #   KDIR=dir    import that 6.12 tree instead of the Debian tarball (the
 #               tree itself is only read, never modified)
 #   BASELINE=1  keep upstream's kernel/dma/coherent.c and skip the patches
-#               marked "ours" in patches/series
+#               marked "ours" or "fix" in patches/series
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,7 +69,7 @@ baseline=${BASELINE:-0}
 while read -r name flag; do
 	case "$name" in ''|'#'*) continue ;; esac
 	[ -f "$top/patches/$name" ] || die "patches/series names $name, which does not exist"
-	if [ "$baseline" = 1 ] && [ "$flag" = ours ]; then
+	if [ "$baseline" = 1 ] && { [ "$flag" = ours ] || [ "$flag" = fix ]; }; then
 		continue
 	fi
 	git apply --cached --whitespace=nowarn "$top/patches/$name" 2>/dev/null ||

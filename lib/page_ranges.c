@@ -339,8 +339,9 @@ struct pr_vals {
 	unsigned long	head, tail, run, fit, slots;
 };
 
-static __always_inline void child_vals(const struct page_ranges *pr, int level,
-		       unsigned long i, unsigned long n, struct pr_vals *v)
+static __always_inline void child_vals(const struct page_ranges *pr,
+				       int level, unsigned long i,
+				       unsigned long n, struct pr_vals *v)
 {
 	if (i >= n) {
 		*v = (struct pr_vals){ 0 };
@@ -470,7 +471,6 @@ static void root_vals(const struct page_ranges *pr, struct pr_vals *v)
 
 	child_vals(pr, top, 0, 1, v);
 }
-
 
 /*
  * Of the positions @fit (aligned to 2^@k) in a word with free bits @f,
@@ -824,17 +824,21 @@ EXPORT_SYMBOL_GPL(page_ranges_free);
 /**
  * page_ranges_largest() - the largest request that would be placed now
  * @pr:		the set
+ * @flags:	as for page_ranges_alloc()
  *
- * Return: the largest n for which page_ranges_alloc(@pr, n, 0, ...)
+ * Return: the largest n for which page_ranges_alloc(@pr, n, @flags, ...)
  * succeeds, 0 when none does.
  */
-unsigned long page_ranges_largest(const struct page_ranges *pr)
+unsigned long page_ranges_largest(const struct page_ranges *pr,
+				  unsigned int flags)
 {
 	struct pr_vals root;
 
 	root_vals(pr, &root);
-	if (root.run > 1UL << pr->max_order)
-		return min(root.run, pr->pages);
+	/* Relaxed, a lattice run takes any request up to its length. */
+	if ((flags & PAGE_RANGES_RELAX && pr->lattice < pr->max_order) ||
+	    root.run > BIT(pr->max_order))
+		return max(root.run, root.fit);
 	return root.fit;
 }
 EXPORT_SYMBOL_GPL(page_ranges_largest);

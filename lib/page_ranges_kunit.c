@@ -275,10 +275,10 @@ static void page_ranges_test_fragmented(struct kunit *test)
 		if (pr_mk(test, &pr, bases[i], 1000, 8))
 			return;
 		pr_shape(test, &pr, 0, 0);
-		KUNIT_EXPECT_EQ(test, page_ranges_largest(&pr), 0);
+		KUNIT_EXPECT_EQ(test, page_ranges_largest(&pr, 0), 0);
 		for (p = 0; p < 1000; p += 2)
 			KUNIT_EXPECT_EQ(test, page_ranges_free(&pr, p), 1);
-		KUNIT_EXPECT_EQ(test, page_ranges_largest(&pr), 1);
+		KUNIT_EXPECT_EQ(test, page_ranges_largest(&pr, 0), 1);
 		KUNIT_EXPECT_EQ(test, page_ranges_alloc(&pr, 2, 0, NULL), -ENOMEM);
 		KUNIT_EXPECT_EQ(test, page_ranges_alloc(&pr, 2, PAGE_RANGES_RELAX, NULL),
 				-ENOMEM);
@@ -304,12 +304,12 @@ static void page_ranges_test_whole(struct kunit *test)
 
 		if (pr_mk(test, &pr, 0x100000, n, 8))
 			return;
-		KUNIT_EXPECT_EQ(test, page_ranges_largest(&pr), n);
+		KUNIT_EXPECT_EQ(test, page_ranges_largest(&pr, 0), n);
 		KUNIT_EXPECT_EQ(test, page_ranges_alloc(&pr, n + 1, 0, NULL), -EINVAL);
 		KUNIT_EXPECT_EQ(test, page_ranges_alloc(&pr, 0, 0, NULL), -EINVAL);
 		KUNIT_EXPECT_EQ(test, page_ranges_alloc(&pr, n, 0, &order), 0);
 		KUNIT_EXPECT_EQ(test, order, page_ranges_want(&pr, n));
-		KUNIT_EXPECT_EQ(test, page_ranges_largest(&pr), 0);
+		KUNIT_EXPECT_EQ(test, page_ranges_largest(&pr, 0), 0);
 		KUNIT_EXPECT_EQ(test, page_ranges_alloc(&pr, 1, PAGE_RANGES_RELAX, NULL), -ENOMEM);
 		KUNIT_EXPECT_EQ(test, page_ranges_free(&pr, 0), (long)n);
 		page_ranges_destroy(&pr);
@@ -489,7 +489,7 @@ static void pr_compare(struct pr_model *m)
 				       "%s bit of page %lu", starts ? "start" : "used", o))
 				break;
 	}
-	got = page_ranges_largest(&m->pr);
+	got = page_ranges_largest(&m->pr, 0);
 	want = pr_brute_largest(m);
 	PR_EXPECT(m, got == want, "largest %lu, model %lu", got, want);
 }

@@ -118,7 +118,8 @@ long page_ranges_length(const struct page_ranges *pr, unsigned long first);
 long page_ranges_find(const struct page_ranges *pr, unsigned long page,
 		      unsigned long *first);
 unsigned int page_ranges_want(const struct page_ranges *pr, unsigned long n);
-unsigned long page_ranges_largest(const struct page_ranges *pr);
+unsigned long page_ranges_largest(const struct page_ranges *pr,
+				  unsigned int flags);
 void page_ranges_copy(const struct page_ranges *pr, unsigned long *dst,
 		      bool starts);
 size_t page_ranges_metadata(const struct page_ranges *pr);

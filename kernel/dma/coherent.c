@@ -167,7 +167,7 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	if (page < 0) {
 		mem->stats.failures++;
 		fail->free = page_ranges_free_pages(&mem->pr);
-		fail->largest = page_ranges_largest(&mem->pr);
+		fail->largest = page_ranges_largest(&mem->pr, PAGE_RANGES_RELAX);
 		spin_unlock_irqrestore(&mem->lock, flags);
 		trace_dma_coherent_alloc_fail(dev, mem->name, size, fail->free,
 					      fail->largest);

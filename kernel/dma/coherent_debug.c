@@ -4,8 +4,8 @@
  *
  * /sys/kernel/debug/dma-coherent/<pool>/: read-only views of a pool, and
  * "peak", which writing 0 resets to the pages in use now.  Values are read
- * under the pool's lock; the slow ones (maxchunk, free_extents, bitmap,
- * starts) from a copy of the bitmap taken under it.
+ * under the pool's lock; the slow ones (free_extents, bitmap, starts) from
+ * a copy of the bitmap taken under it.
  */
 
 #include <linux/debugfs.h>
@@ -38,32 +38,18 @@ static unsigned long *pool_snapshot(struct dma_coherent_mem *mem, bool starts)
 	return map;
 }
 
-/*
- * Largest request that fits at natural alignment, and the number of free
- * extents, from a snapshot of the used bitmap.
- */
-static void pool_extents(struct dma_coherent_mem *mem, unsigned long *used,
-			 unsigned long *maxchunk, unsigned long *extents)
+/* The number of free runs of pages, from a copy of the used bitmap. */
+static unsigned long pool_extents(struct dma_coherent_mem *mem,
+				  unsigned long *used)
 {
-	unsigned long s = 0, e, p, fit, abs0 = mem->pr.base + mem->pr.off;
-	unsigned int k;
+	unsigned long s = 0, extents = 0;
 
-	*maxchunk = 0;
-	*extents = 0;
 	for (;;) {
 		s = find_next_zero_bit(used, mem->pages, s);
 		if (s >= mem->pages)
-			break;
-		e = find_next_bit(used, mem->pages, s);
-		(*extents)++;
-		for (k = 0; k < BITS_PER_LONG - 1 && (1UL << k) <= e - s; k++) {
-			p = s + ((-(abs0 + s)) & ((1UL << k) - 1));
-			if (p >= e)
-				continue;
-			fit = min(e - p, 1UL << k);
-			*maxchunk = max(*maxchunk, fit);
-		}
-		s = e;
+			return extents;
+		extents++;
+		s = find_next_bit(used, mem->pages, s);
 	}
 }
 
@@ -98,16 +84,14 @@ static int pool_show_map(struct seq_file *m, struct dma_coherent_mem *mem,
 	return 0;
 }
 
-static int pool_show_extents(struct seq_file *m, struct dma_coherent_mem *mem,
-			     bool want_max)
+static int pool_show_extents(struct seq_file *m, struct dma_coherent_mem *mem)
 {
-	unsigned long *used = pool_snapshot(mem, false), maxchunk, extents;
+	unsigned long *used = pool_snapshot(mem, false);
 
 	if (!used)
 		return -ENOMEM;
-	pool_extents(mem, used, &maxchunk, &extents);
+	seq_printf(m, "%lu\n", pool_extents(mem, used));
 	kvfree(used);
-	seq_printf(m, "%lu\n", want_max ? maxchunk : extents);
 	return 0;
 }
 
@@ -128,9 +112,8 @@ static int __pool_attr_show(struct seq_file *m)
 	case PA_SIZE:
 		seq_printf(m, "%llu\n", (u64)mem->pages << PAGE_SHIFT);
 		return 0;
-	case PA_MAXCHUNK:
 	case PA_FREE_EXTENTS:
-		return pool_show_extents(m, mem, attr->id == PA_MAXCHUNK);
+		return pool_show_extents(m, mem);
 	case PA_BITMAP:
 	case PA_STARTS:
 		return pool_show_map(m, mem, attr->id == PA_STARTS);
@@ -148,6 +131,9 @@ static int __pool_attr_show(struct seq_file *m)
 		break;
 	case PA_PEAK:
 		val = mem->stats.peak;
+		break;
+	case PA_MAXCHUNK:
+		val = page_ranges_largest(&mem->pr, PAGE_RANGES_RELAX);
 		break;
 	case PA_LIVE:
 		val = page_ranges_live(&mem->pr);

@@ -247,7 +247,7 @@ static void compare_state(void)
 
 static void compare_largest(void)
 {
-	unsigned long got = page_ranges_largest(&m.pr);
+	unsigned long got = page_ranges_largest(&m.pr, 0);
 	unsigned long want = largest_of(m.run, m.base, m.pages, m.max_order);
 
 	EXPECT(got == want, "largest %lu, model %lu (free %lu)", got, want, m.free);

@@ -146,7 +146,7 @@ static void check_largest(struct page_ranges *pr, unsigned long base)
 	page_ranges_copy(pr, bits, false);
 	for (p = 0; p < pr->pages; p++)
 		used[p] = test_bit(p, bits);
-	CHECK_EQ(page_ranges_largest(pr),
+	CHECK_EQ(page_ranges_largest(pr, 0),
 		 pr_brute_largest(used, base, pr->pages, pr->max_order));
 	free(used);
 	free(bits);
@@ -349,12 +349,12 @@ void test_pr_fragmented(void)
 		if (!mk(&pr, bases[i], 1000, 8))
 			return;
 		CHECK_EQ(fill(&pr), 1000);
-		CHECK_EQ(page_ranges_largest(&pr), 0);
+		CHECK_EQ(page_ranges_largest(&pr, 0), 0);
 		CHECK_EQ(page_ranges_alloc(&pr, 1, PAGE_RANGES_RELAX, NULL), -ENOMEM);
 		for (p = 0; p < 1000; p += 2)
 			CHECK_EQ(page_ranges_free(&pr, p), 1);
 		CHECK_EQ(page_ranges_free_pages(&pr), 500);
-		CHECK_EQ(page_ranges_largest(&pr), 1);
+		CHECK_EQ(page_ranges_largest(&pr, 0), 1);
 		CHECK_EQ(page_ranges_alloc(&pr, 2, 0, NULL), -ENOMEM);
 		CHECK_EQ(page_ranges_alloc(&pr, 2, PAGE_RANGES_RELAX, &order), -ENOMEM);
 		CHECK_EQ(page_ranges_alloc(&pr, 300, PAGE_RANGES_RELAX, &order), -ENOMEM);
@@ -380,13 +380,13 @@ void test_pr_whole(void)
 
 		if (!mk(&pr, 0x100000, n, 8))
 			return;
-		CHECK_EQ(page_ranges_largest(&pr), n);
+		CHECK_EQ(page_ranges_largest(&pr, 0), n);
 		CHECK_EQ(page_ranges_alloc(&pr, n + 1, 0, NULL), -EINVAL);
 		CHECK_EQ(page_ranges_alloc(&pr, 0, 0, NULL), -EINVAL);
 		CHECK_EQ(page_ranges_alloc(&pr, n, 0, &order), 0);
 		CHECK_EQ(order, page_ranges_want(&pr, n));
 		CHECK_EQ(page_ranges_free_pages(&pr), 0);
-		CHECK_EQ(page_ranges_largest(&pr), 0);
+		CHECK_EQ(page_ranges_largest(&pr, 0), 0);
 		CHECK_EQ(page_ranges_alloc(&pr, 1, PAGE_RANGES_RELAX, NULL), -ENOMEM);
 		CHECK_EQ(page_ranges_length(&pr, 0), n);
 		CHECK_EQ(page_ranges_free(&pr, 0), n);
@@ -396,7 +396,7 @@ void test_pr_whole(void)
 		if (!mk(&pr, 0x100001, n, 8))
 			return;
 		none = calloc(n, 1);
-		CHECK_EQ(page_ranges_largest(&pr), pr_brute_largest(none, 0x100001, n, 8));
+		CHECK_EQ(page_ranges_largest(&pr, 0), pr_brute_largest(none, 0x100001, n, 8));
 		free(none);
 		CHECK_EQ(page_ranges_alloc(&pr, n, 0, NULL), n == 1 || n > 256 ? 0 : -ENOMEM);
 		if (n > 1 && n <= 256)
@@ -559,9 +559,9 @@ void test_pr_huge(void)
 
 	if (!mk(&pr, 1UL << 32, PR_MAX_PAGES, 8))
 		return;
-	CHECK_EQ(page_ranges_largest(&pr), PR_MAX_PAGES);
+	CHECK_EQ(page_ranges_largest(&pr, 0), PR_MAX_PAGES);
 	CHECK_EQ(alloc_at(&pr, 1UL << 32, PR_MAX_PAGES, 0, 8), 0);
-	CHECK_EQ(page_ranges_largest(&pr), 0);
+	CHECK_EQ(page_ranges_largest(&pr, 0), 0);
 	CHECK_EQ(page_ranges_length(&pr, 0), PR_MAX_PAGES);
 	CHECK_EQ(page_ranges_length(&pr, PR_MAX_PAGES - 1), -EINVAL);
 	CHECK_EQ(page_ranges_free(&pr, PR_MAX_PAGES - 1), -EINVAL);

@@ -164,7 +164,7 @@ done
 [ ${#missing[@]} -eq 0 ] || echo "patch: not yet in the series (skipped): ${missing[*]}"
 got=$(git rev-parse 'HEAD^{tree}')
 [ "$got" = "$want" ] ||
-	die "the series does not rebuild the overlaid tree: $(git diff --stat "$want" "$got" | tail -1)"
+	die "the series does not rebuild the overlaid tree: $(git diff --stat "$want" "$got")"
 
 rm -rf "$out"
 git format-patch -q --cover-letter --base=pristine -o "$out" pristine..HEAD

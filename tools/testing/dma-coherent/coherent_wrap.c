@@ -134,7 +134,6 @@ const char *dcw_check(struct dma_coherent_mem *mem)
 	return prw_check(pr);
 }
 
-
 long dcw_find(struct dma_coherent_mem *mem, unsigned long n, unsigned int *got)
 {
 	unsigned long flags;

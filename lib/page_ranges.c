@@ -108,46 +108,32 @@ static inline unsigned int word_tail(unsigned long f)
 	return ~f ? WORD_PAGES - 1 - __fls(~f) : WORD_PAGES;
 }
 
-/*
- * Largest naturally aligned request of up to 2^@max pages in a word with
- * free bits @f, and in *@slots the orders j (up to @max, below
- * WORD_ORDER) of its slots: wholly free aligned blocks of 2^j pages whose
- * buddy is not wholly free (any wholly free one, for j = @max).  A
- * request of order j that takes a slot takes the tightest room sure to
- * fit it, short of a partly free one.
- */
-static unsigned int word_info(unsigned long f, unsigned int max,
-			      unsigned int *slots)
+/* Largest naturally aligned request of up to 2^@max pages in a word. */
+static unsigned int word_fit(unsigned long f, unsigned int max)
 {
-	unsigned int b = 0, k, half, r = 0, top = min_t(unsigned int, max, WORD_ORDER);
-	unsigned long lv[WORD_ORDER + 1], tail;
+	unsigned int b = 0, k, half, r = 0;
+	unsigned long lv, next, tail;
 
-	*slots = 0;
+	if (!~f)
+		return min_t(unsigned int, WORD_PAGES, 1U << max);
 	if (!f)
 		return 0;
-	if (!~f) {
-		if (max <= WORD_ORDER)
-			*slots = BIT(max);
-		return min_t(unsigned int, WORD_PAGES, 1U << max);
+	/* lv: positions of wholly free aligned blocks of 2^b pages, b largest. */
+	lv = f;
+	for (k = 1; k < WORD_ORDER; k++) {
+		next = lv & (lv >> (1UL << (k - 1))) & align_masks[k];
+		if (!next)
+			break;
+		lv = next;
+		b = k;
 	}
-	/* lv[k]: positions of wholly free aligned blocks of 2^k pages. */
-	lv[0] = f;
-	for (k = 1; k <= WORD_ORDER; k++) {
-		lv[k] = lv[k - 1] & (lv[k - 1] >> (1UL << (k - 1))) & align_masks[k];
-		b += !!lv[k];
-	}
-	for (k = 0; k < top; k++)
-		if (lv[k] & ~(lv[k + 1] | lv[k + 1] << (1UL << k)))
-			*slots |= BIT(k);
-	if (top == max && lv[top])
-		*slots |= BIT(max);
 	/*
 	 * More than 1 << b pages fit only at a (b + 1)-aligned position whose
 	 * first half is free, followed by a free run shorter than that half:
 	 * few such positions for a big b, a short run for a small one.
 	 */
 	half = 1U << b;
-	tail = lv[b] & align_masks[b + 1];
+	tail = lv & align_masks[b + 1];
 	if (b >= 3) {
 		for (; tail; tail &= tail - 1)
 			r = max(r, word_head(f >> (__ffs(tail) + half)));
@@ -160,6 +146,17 @@ static unsigned int word_info(unsigned long f, unsigned int max,
 		}
 	}
 	return min(half + r, 1U << max);
+}
+
+/* The three bits of @rooms (&struct page_ranges_leaf) for a word's room. */
+static inline unsigned int room_code(unsigned int room)
+{
+	return room ? order_base_2(room) + 1 : 0;
+}
+
+static inline unsigned int leaf_room(u64 rooms, unsigned int w)
+{
+	return (rooms >> (3 * w)) & 7;
 }
 
 /* Longest run of set bits in @f (not all set) from a multiple of 2^@k. */
@@ -242,43 +239,30 @@ static void block_heads(const unsigned long *f, unsigned int *h)
 }
 
 /*
- * Slots of @n words from word @w of a block (see word_info()), for the
- * slots from WORD_ORDER up to @max; @full: bit w set for a free word.
- */
-static unsigned int group_slots(unsigned int full, unsigned int w,
-				unsigned int n, unsigned int max)
-{
-	unsigned int mask = (BIT(n) - 1) << w, j = WORD_ORDER + ilog2(n);
-
-	if ((full & mask) != mask)
-		return 0;
-	if (j == max)
-		return BIT(j);
-	mask = (BIT(n) - 1) << (w ^ n);
-	return (full & mask) != mask ? BIT(j) : 0;
-}
-
-/*
- * Largest naturally aligned request of up to 2^@max pages in a block, and
- * in *@slots the orders of its slots (see word_info()).
+ * Largest naturally aligned request of up to 2^@max pages in a block,
+ * whose words @lo..@hi changed: their codes in *@rooms are made again,
+ * the others are kept, and only the words with the highest code are
+ * looked at again.
  */
 static unsigned int block_fit(const unsigned long *f, const unsigned int *h,
-			      unsigned int max, unsigned int *slots)
+			      unsigned int max, u64 *rooms, unsigned int lo,
+			      unsigned int hi)
 {
-	unsigned int w, fit = 0, half, step, full = 0, ws;
+	unsigned int w, fit = 0, half, step, top = 0, code;
 
-	*slots = 0;
-	for (w = 0; w < BLOCK_WORDS; w++) {
-		fit = max(fit, word_info(f[w], max, &ws));
-		*slots |= ws;
-		if (!~f[w])
-			full |= BIT(w);
+	for (w = lo; w <= hi; w++) {
+		*rooms &= ~(7ULL << (3 * w));
+		*rooms |= (u64)room_code(word_fit(f[w], max)) << (3 * w);
 	}
-	if (max < WORD_ORDER)
+	for (w = 0; w < BLOCK_WORDS; w++)
+		top = max(top, leaf_room(*rooms, w));
+	for (w = 0; w < BLOCK_WORDS && top; w++) {
+		code = leaf_room(*rooms, w);
+		if (code == top)
+			fit = max(fit, top == 1 ? 1 : word_fit(f[w], max));
+	}
+	if (max <= WORD_ORDER)
 		return fit;
-	for (step = 1; step <= 1U << (max - WORD_ORDER); step <<= 1)
-		for (w = 0; w < BLOCK_WORDS; w += step)
-			*slots |= group_slots(full, w, step, max);
 	/* A group of 2^k words holds more than half of it only from its start. */
 	for (step = 2; step <= 1U << (max - WORD_ORDER); step <<= 1) {
 		half = step / 2 * WORD_PAGES;
@@ -311,12 +295,17 @@ static unsigned int block_run(const unsigned long *f, const unsigned int *h,
 	return max(run, carry);
 }
 
-/* Recompute the leaf of block @b; returns true when it changed. */
-static bool leaf_update(struct page_ranges *pr, unsigned long b)
+/*
+ * Recompute the leaf of block @b, whose words @lo..@hi changed; returns
+ * true when it changed.
+ */
+static bool leaf_update(struct page_ranges *pr, unsigned long b,
+			unsigned int lo, unsigned int hi)
 {
 	struct page_ranges_leaf *l = &pr->leaf[b], old = *l;
 	unsigned long f[BLOCK_WORDS];
-	unsigned int h[BLOCK_WORDS], w, tail = 0, slots;
+	unsigned int h[BLOCK_WORDS], w, tail = 0;
+	u64 rooms = l->rooms;
 
 	block_words(pr, b, f);
 	block_heads(f, h);
@@ -327,16 +316,16 @@ static bool leaf_update(struct page_ranges *pr, unsigned long b)
 	}
 	l->head = h[0];
 	l->tail = tail;
-	l->fit = block_fit(f, h, pr->max_order, &slots);
-	l->slots = slots;
+	l->fit = block_fit(f, h, pr->max_order, &rooms, lo, hi);
+	l->rooms = rooms;
 	l->run = block_run(f, h, pr->lattice);
 	return l->head != old.head || l->tail != old.tail || l->run != old.run ||
-	       l->fit != old.fit || l->slots != old.slots;
+	       l->fit != old.fit;
 }
 
 /* The four values of a child, whatever its level. */
 struct pr_vals {
-	unsigned long	head, tail, run, fit, slots;
+	unsigned long	head, tail, run, fit;
 };
 
 static __always_inline void child_vals(const struct page_ranges *pr,
@@ -348,11 +337,11 @@ static __always_inline void child_vals(const struct page_ranges *pr,
 	} else if (level < 0) {
 		const struct page_ranges_leaf *l = &pr->leaf[i];
 
-		*v = (struct pr_vals){ l->head, l->tail, l->run, l->fit, l->slots };
+		*v = (struct pr_vals){ l->head, l->tail, l->run, l->fit };
 	} else {
 		const struct page_ranges_node *x = &pr->node[pr->level_off[level] + i];
 
-		*v = (struct pr_vals){ x->head, x->tail, x->run, x->fit, x->slots };
+		*v = (struct pr_vals){ x->head, x->tail, x->run, x->fit };
 	}
 }
 
@@ -373,7 +362,7 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 {
 	struct page_ranges_node *x = &pr->node[pr->level_off[level] + i], old = *x;
 	unsigned long n = level_size(pr, level - 1), size = level_pages(level - 1);
-	unsigned long head = 0, tail = 0, run = 0, fit = 0, carry = 0, slots = 0;
+	unsigned long head = 0, tail = 0, run = 0, fit = 0, carry = 0;
 	unsigned long c, first = i << FANOUT_ORDER;
 	bool in_head = true;
 	struct pr_vals v;
@@ -381,7 +370,6 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 	for (c = first; c < first + PAGE_RANGES_FANOUT; c++) {
 		child_vals(pr, level - 1, c, n, &v);
 		fit = max(fit, v.fit);
-		slots |= v.slots;
 		run = max(run, max(v.run, carry + v.head));
 		if (in_head)
 			head += v.head;
@@ -398,9 +386,8 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 	x->tail = tail;
 	x->run = max(run, carry);
 	x->fit = fit;
-	x->slots = slots;
 	return x->head != old.head || x->tail != old.tail || x->run != old.run ||
-	       x->fit != old.fit || x->slots != old.slots;
+	       x->fit != old.fit;
 }
 
 /* Bitmap index of page @p of block @b, @p counted from the block's start. */
@@ -408,6 +395,18 @@ static inline long block_index(const struct page_ranges *pr, unsigned long b,
 			       unsigned long p)
 {
 	return (long)(b * PAGE_RANGES_BLOCK + p) - (long)(pr->boff * WORD_PAGES);
+}
+
+/* @rooms of a wholly free block. */
+static u64 free_rooms(const struct page_ranges *pr)
+{
+	u64 code = room_code(min_t(unsigned int, WORD_PAGES, BIT(pr->max_order)));
+	u64 rooms = 0;
+	unsigned int w;
+
+	for (w = 0; w < BLOCK_WORDS; w++)
+		rooms |= code << (3 * w);
+	return rooms;
 }
 
 /* Bring leaves and nodes up to date after bits @a..@b (inclusive) changed. */
@@ -421,6 +420,7 @@ static void index_update(struct page_ranges *pr, unsigned long a,
 	unsigned long out = block_index(pr, hi + 1, 0) == (long)b + 1 ? hi + 1 : hi;
 	struct page_ranges_node *x;
 	bool changed = false;
+	unsigned int w0, w1;
 	int level;
 
 	/*
@@ -430,7 +430,11 @@ static void index_update(struct page_ranges *pr, unsigned long a,
 	 */
 	for (i = lo; i <= hi; i++) {
 		if (i < in || i >= out) {
-			changed |= leaf_update(pr, i);
+			/* The words of block @i that changed. */
+			w0 = max(BIT_WORD(a) + pr->boff, i * BLOCK_WORDS) - i * BLOCK_WORDS;
+			w1 = min(BIT_WORD(b) + pr->boff, i * BLOCK_WORDS + BLOCK_WORDS - 1) -
+			     i * BLOCK_WORDS;
+			changed |= leaf_update(pr, i, w0, w1);
 			continue;
 		}
 		pr->leaf[i] = (struct page_ranges_leaf){ 0 };
@@ -438,7 +442,7 @@ static void index_update(struct page_ranges *pr, unsigned long a,
 			pr->leaf[i] = (struct page_ranges_leaf){
 				.fit = BIT(pr->max_order), .head = PAGE_RANGES_BLOCK,
 				.tail = PAGE_RANGES_BLOCK, .run = PAGE_RANGES_BLOCK,
-				.slots = BIT(pr->max_order) };
+				.rooms = free_rooms(pr) };
 		changed = true;
 	}
 	for (level = 0; changed && level < pr->levels; level++) {
@@ -457,8 +461,7 @@ static void index_update(struct page_ranges *pr, unsigned long a,
 			if (!used)
 				*x = (struct page_ranges_node){
 					.head = level_pages(level), .tail = level_pages(level),
-					.run = level_pages(level), .fit = BIT(pr->max_order),
-					.slots = BIT(pr->max_order) };
+					.run = level_pages(level), .fit = BIT(pr->max_order) };
 			changed = true;
 		}
 	}
@@ -504,19 +507,27 @@ static unsigned int word_place(unsigned long f, unsigned long fit,
 static long block_place(const struct page_ranges *pr, unsigned long b,
 			unsigned long n, unsigned int want)
 {
+	u64 rooms = pr->leaf[b].rooms;
+	unsigned int h[BLOCK_WORDS], w, room, best = UINT_MAX, at = 0, step, code;
 	unsigned long f[BLOCK_WORDS], fit;
-	unsigned int h[BLOCK_WORDS], w, room, best = UINT_MAX, at = 0, step, slots;
 
 	block_words(pr, b, f);
 	if (n <= WORD_PAGES) {
+		/*
+		 * The word with the least room that takes @n: a room of
+		 * @want's order may be too small and is looked at; a larger
+		 * order certainly takes @n, the smaller the better.
+		 */
 		for (w = 0; w < BLOCK_WORDS; w++) {
-			room = word_info(f[w], pr->max_order, &slots);
-			if (room < n)
+			code = leaf_room(rooms, w);
+			if (code < want + 1)
 				continue;
-			/* The smallest slot that takes @n, then the least room. */
-			slots |= room == WORD_PAGES ? BIT(WORD_ORDER) : 0;
-			slots &= ~(BIT(want) - 1);
-			room += (slots ? __ffs(slots) : WORD_ORDER + 1) << 8;
+			room = code << 8;
+			if (code == want + 1) {
+				room = word_fit(f[w], pr->max_order);
+				if (room < n)
+					continue;
+			}
 			if (room < best) {
 				best = room;
 				at = w;
@@ -539,16 +550,11 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 	return block_index(pr, b, at * WORD_PAGES);
 }
 
-/*
- * Best fit for @n pages at order @want, from the root down to a block: a
- * subtree whose largest room is of @want's order (the tightest of them),
- * else the one with the smallest slot (see word_info()) of @want's order
- * or more.
- */
+/* Best fit for @n pages at order @want from the root down to a block. */
 static long natural_find(const struct page_ranges *pr, unsigned long n,
 			 unsigned int want)
 {
-	unsigned long i = 0, c, pick, best, key, nc, above;
+	unsigned long i = 0, c, pick, best, nc;
 	struct pr_vals v;
 	int level;
 
@@ -558,19 +564,8 @@ static long natural_find(const struct page_ranges *pr, unsigned long n,
 		pick = 0;
 		for (c = i << FANOUT_ORDER; c < (i + 1) << FANOUT_ORDER; c++) {
 			child_vals(pr, level - 1, c, nc, &v);
-			if (v.fit < n)
-				continue;
-			/*
-			 * Room of @want's order only, tightest first; else the
-			 * smallest slot of @want's order or more.
-			 */
-			above = v.slots & ~(BIT(want) - 1);
-			if (v.fit <= BIT(want))
-				key = v.fit;
-			else
-				key = (above ? __ffs(above) + 1 : BITS_PER_LONG) << 16 | v.fit;
-			if (key < best) {
-				best = key;
+			if (v.fit >= n && v.fit < best) {
+				best = v.fit;
 				pick = c;
 			}
 		}
@@ -931,7 +926,7 @@ int page_ranges_init(struct page_ranges *pr, unsigned long base,
 	bits_assign(pr->used, 0, pr->off, true);
 	bits_assign(pr->used, pr->nbits, words * WORD_PAGES - pr->nbits, true);
 	for (i = 0; i < pr->nleaves; i++)
-		leaf_update(pr, i);
+		leaf_update(pr, i, 0, BLOCK_WORDS - 1);
 	for (level = 0; level < pr->levels; level++)
 		for (i = 0; i < level_size(pr, level); i++)
 			node_update(pr, level, i);

@@ -29,16 +29,16 @@
  * @tail:	free pages at the end of the block
  * @run:	longest free run in the block that starts at a multiple of
  *		2^lattice pages (&struct page_ranges)
- * @slots:	bit k set when the block has a slot of order k: a wholly free
- *		aligned block of 2^k pages whose buddy is not wholly free (or
- *		any wholly free one, for k = max_order)
+ * @rooms:	three bits per word of the block: 0 when no page of it is
+ *		free, else 1 + the order of the largest naturally aligned
+ *		request that fits in the word
  */
 struct page_ranges_leaf {
 	u64	fit:9;
 	u64	head:9;
 	u64	tail:9;
 	u64	run:9;
-	u64	slots:9;
+	u64	rooms:24;
 };
 
 /**
@@ -48,14 +48,12 @@ struct page_ranges_leaf {
  * @run:	longest free run that starts at a multiple of 2^lattice pages
  *		and lies below the node
  * @fit:	largest @fit of the blocks below
- * @slots:	the @slots of the blocks below, or-ed
  */
 struct page_ranges_node {
 	u32	head;
 	u32	tail;
 	u32	run;
-	u16	fit;
-	u16	slots;
+	u32	fit;
 };
 
 /**

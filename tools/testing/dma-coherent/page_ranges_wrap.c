@@ -55,7 +55,9 @@ const char *prw_check(struct page_ranges *pr)
 {
 	unsigned long nwords = BITS_TO_LONGS(pr->nbits), i;
 	unsigned long s, e, size = BITS_PER_LONG * nwords;
+	unsigned long f[BLOCK_WORDS];
 	struct pr_vals v, want;
+	unsigned int w;
 	int level;
 
 	/* Every leaf against its block, the root against the whole bitmap. */
@@ -72,6 +74,11 @@ const char *prw_check(struct page_ranges *pr)
 		child_vals(pr, -1, i, pr->nleaves, &v);
 		if (vals_differ(&v, &want))
 			return "a leaf is stale";
+		block_words(pr, i, f);
+		for (w = 0; w < BLOCK_WORDS; w++)
+			if (leaf_room(pr->leaf[i].rooms, w) !=
+			    room_code(word_fit(f[w], pr->max_order)))
+				return "a leaf's room of a word is stale";
 	}
 	/* Every node against its children, recomputed: none may change. */
 	for (level = 0; level < (int)pr->levels; level++)
@@ -87,7 +94,5 @@ const char *prw_check(struct page_ranges *pr)
 
 unsigned int prw_word_fit(unsigned long used)
 {
-	unsigned int slots;
-
-	return word_info(~used, WORD_ORDER, &slots);
+	return word_fit(~used, WORD_ORDER);
 }

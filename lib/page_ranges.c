@@ -41,13 +41,11 @@
  * Search.  A request of up to 2^max_order pages needs a block whose fit
  * is at least n: naturally aligned, it cannot cross an aligned block of
  * its own size, so it lies inside one block.  From the root, the search
- * takes a child whose largest room is of the request's order, the
- * tightest, else the child with the smallest slot of that order or more
- * (a wholly free aligned block whose buddy is used), down to a block;
- * there it takes the word with the smallest such slot (or the aligned
- * group of words with the least room), and in a word the position whose
- * enclosing aligned blocks are the most used (a buddy allocator's best
- * fit).
+ * takes the child with the smallest fit that takes n (best fit), down to
+ * a block; there it takes the word (leaves keep a 3-bit code of each
+ * word's room) or aligned group of words with the least room for n, and
+ * in a word the position whose enclosing aligned blocks are the most
+ * used (a buddy allocator's best fit).
  * Longer and relaxed requests need a lattice run of n pages: the root's
  * run says whether there is one; the search takes the first child whose
  * run takes n, or the first run across children, down to a block.  A

@@ -527,30 +527,6 @@ static void huge_unaligned(void)
 	free(bits);
 }
 
-/* Run @fn in a child process: a sanitizer report there fails the test. */
-static void in_child_pr(const char *what, void (*fn)(void))
-{
-	unsigned long failed = dct_failures();
-	int status = 0;
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (!pid) {
-		fn();
-		fflush(stdout);
-		_exit(dct_failures() != failed);
-	}
-	if (!CHECKF(pid > 0, "%s: fork failed", what))
-		return;
-	waitpid(pid, &status, 0);
-	CHECKF(WIFEXITED(status) && !WEXITSTATUS(status),
-	       "%s: %s %d in the child (a sanitizer report or failed checks above)",
-	       what, WIFSIGNALED(status) ? "signal" : "exit status",
-	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-}
-
 /* PR_MAX_PAGES pages: the largest set init takes; one more is refused. */
 void test_pr_huge(void)
 {
@@ -572,5 +548,5 @@ void test_pr_huge(void)
 	CHECK_EQ(page_ranges_free(&pr, o), 1UL << 31);
 	page_ranges_destroy(&pr);
 
-	in_child_pr("the most pages, page 0 five pages into a word", huge_unaligned);
+	in_child("the most pages, page 0 five pages into a word", huge_unaligned);
 }

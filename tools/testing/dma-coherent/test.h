@@ -45,4 +45,7 @@ unsigned long dct_failures(void);
 		  "%s == %s: '%s', expected '%s'", #a, #b,		\
 		  __a ? __a : "(null)", __b); })
 
+/* Run @fn in a child process: a sanitizer report there fails the test. */
+void in_child(const char *what, void (*fn)(void));
+
 #endif

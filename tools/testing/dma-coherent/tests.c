@@ -829,7 +829,7 @@ static void test_address_wrap(void)
  * it fails this test instead of ending the run.  Under ThreadSanitizer,
  * which does not follow a fork, in this process.
  */
-static void in_child(const char *what, void (*fn)(void))
+void in_child(const char *what, void (*fn)(void))
 {
 #ifdef __SANITIZE_THREAD__
 	(void)what;

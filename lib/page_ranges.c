@@ -216,8 +216,16 @@ static inline unsigned long block_word(const struct page_ranges *pr,
 static void block_words(const struct page_ranges *pr, unsigned long b,
 			unsigned long *f)
 {
+	unsigned long first = b * BLOCK_WORDS - pr->boff;
 	unsigned int w;
 
+	/* Most blocks lie wholly inside the bitmap. */
+	if (b * BLOCK_WORDS >= pr->boff &&
+	    first + BLOCK_WORDS <= BITS_TO_LONGS(pr->nbits)) {
+		for (w = 0; w < BLOCK_WORDS; w++)
+			f[w] = ~pr->used[first + w];
+		return;
+	}
 	for (w = 0; w < BLOCK_WORDS; w++)
 		f[w] = block_word(pr, b, w);
 }
@@ -388,6 +396,50 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 	       x->fit != old.fit;
 }
 
+/* Largest fit of the children of a node from child @first of @level. */
+static unsigned long children_fit(const struct page_ranges *pr, int level,
+				  unsigned long first)
+{
+	unsigned long c, fit = 0, n = level_size(pr, level);
+	struct pr_vals v;
+
+	for (c = first; c < first + PAGE_RANGES_FANOUT; c++) {
+		child_vals(pr, level, c, n, &v);
+		fit = max(fit, v.fit);
+	}
+	return fit;
+}
+
+/*
+ * Node @i of @level after one of its children went from *@o to *@v; on
+ * return *@o and *@v are the node's own values before and after, for the
+ * level above, and the result says whether they differ.  A child whose
+ * head and tail stayed is on no run across children, so the node's run
+ * and fit follow from the child's alone, unless the child held the
+ * maximum and lost it: then the children's fits are read again, and
+ * all their values when head or tail moved or the run was lost.
+ */
+static bool node_apply(struct page_ranges *pr, int level, unsigned long i,
+		       struct pr_vals *o, struct pr_vals *v)
+{
+	struct page_ranges_node *x = &pr->node[pr->level_off[level] + i];
+	struct pr_vals old = { x->head, x->tail, x->run, x->fit };
+
+	if (o->head != v->head || o->tail != v->tail ||
+	    (v->run < o->run && o->run == old.run)) {
+		node_update(pr, level, i);
+	} else {
+		x->run = max(old.run, v->run);
+		x->fit = v->fit < o->fit && o->fit == old.fit ?
+			 children_fit(pr, level - 1, i << FANOUT_ORDER) :
+			 max(old.fit, v->fit);
+	}
+	*o = old;
+	*v = (struct pr_vals){ x->head, x->tail, x->run, x->fit };
+	return o->head != v->head || o->tail != v->tail || o->run != v->run ||
+	       o->fit != v->fit;
+}
+
 /* Bitmap index of page @p of block @b, @p counted from the block's start. */
 static inline long block_index(const struct page_ranges *pr, unsigned long b,
 			       unsigned long p)
@@ -417,10 +469,12 @@ static void index_update(struct page_ranges *pr, unsigned long a,
 	unsigned long in = block_index(pr, lo, 0) == (long)a ? lo : lo + 1;
 	unsigned long out = block_index(pr, hi + 1, 0) == (long)b + 1 ? hi + 1 : hi;
 	struct page_ranges_node *x;
+	struct pr_vals o, v;
 	bool changed = false;
 	unsigned int w0, w1;
 	int level;
 
+	child_vals(pr, -1, lo, pr->nleaves, &o);
 	/*
 	 * Blocks and nodes wholly inside the range are wholly used or wholly
 	 * free: set, not computed, so that a long range costs little more
@@ -442,6 +496,15 @@ static void index_update(struct page_ranges *pr, unsigned long a,
 				.tail = PAGE_RANGES_BLOCK, .run = PAGE_RANGES_BLOCK,
 				.rooms = free_rooms(pr) };
 		changed = true;
+	}
+	if (lo == hi) {
+		/* One block: each level has one node to bring up to date. */
+		child_vals(pr, -1, lo, pr->nleaves, &v);
+		for (level = 0; changed && level < pr->levels; level++) {
+			lo >>= FANOUT_ORDER;
+			changed = node_apply(pr, level, lo, &o, &v);
+		}
+		return;
 	}
 	for (level = 0; changed && level < pr->levels; level++) {
 		lo >>= FANOUT_ORDER;
@@ -565,6 +628,8 @@ static long natural_find(const struct page_ranges *pr, unsigned long n,
 			if (v.fit >= n && v.fit < best) {
 				best = v.fit;
 				pick = c;
+				if (best == n)
+					break;
 			}
 		}
 		i = pick;

@@ -201,6 +201,33 @@ static void bits_assign(unsigned long *map, unsigned long start,
 	}
 }
 
+/*
+ * Whether bitmap index @start of @n pages lies outside the set or holds a
+ * used page: a range the search chose is checked before it is taken, so
+ * that a broken index can never hand out a live range twice.
+ */
+static bool range_taken(const struct page_ranges *pr, long start,
+			unsigned long n)
+{
+	const unsigned long *p = pr->used + BIT_WORD(start);
+	unsigned long mask = BITMAP_FIRST_WORD_MASK(start);
+	unsigned long end = start + n;
+
+	if (start < (long)pr->off || end > pr->nbits)
+		return true;
+	while (n) {
+		if (BIT_WORD(start) == BIT_WORD(end - 1))
+			mask &= BITMAP_LAST_WORD_MASK(end);
+		if (*p & mask)
+			return true;
+		n -= min(n, BITS_PER_LONG - start % BITS_PER_LONG);
+		start = round_up(start + 1, BITS_PER_LONG);
+		mask = ~0UL;
+		p++;
+	}
+	return false;
+}
+
 /* Free bits of bitmap word @w of block @b; words outside the set are used. */
 static inline unsigned long block_word(const struct page_ranges *pr,
 				       unsigned long b, unsigned int w)
@@ -753,7 +780,9 @@ EXPORT_SYMBOL_GPL(page_ranges_want);
  *		most page_ranges_want()
  *
  * Return: the first page of the range, counted from page 0 of the set;
- * -ENOMEM when no room is left, -EINVAL for a bad @n.
+ * -ENOMEM when no room is left, -EINVAL for a bad @n.  The pages are
+ * checked free in the bitmap before they are taken: if the index ever
+ * chose others, the call warns once and returns -ENOMEM, taking nothing.
  */
 long page_ranges_alloc(struct page_ranges *pr, unsigned long n,
 		       unsigned int flags, unsigned int *order)
@@ -777,6 +806,10 @@ long page_ranges_alloc(struct page_ranges *pr, unsigned long n,
 		return -ENOMEM;
 	if (got > pr->lattice && !IS_ALIGNED(pr->base + idx, 1UL << got))
 		idx = relax_place(pr, idx, n, want, &got);
+	if (WARN_ONCE(range_taken(pr, idx, n),
+		      "page_ranges: index chose pages %ld..%ld, not free\n",
+		      idx - (long)pr->off, idx - (long)pr->off + (long)n - 1))
+		return -ENOMEM;
 	bits_assign(pr->used, idx, n, true);
 	__set_bit(idx, pr->start);
 	index_update(pr, idx, idx + n - 1, true);
@@ -941,7 +974,7 @@ EXPORT_SYMBOL_GPL(page_ranges_metadata);
  * page_ranges_init() - make a set of free pages
  * @pr:		the set
  * @base:	absolute page number of page 0, on which alignment is computed
- * @pages:	pages in the set, from 1 to U32_MAX - 512
+ * @pages:	pages in the set, from 1 to %PAGE_RANGES_MAX_PAGES
  * @max_order:	natural alignment is capped at 2^@max_order pages, at most
  *		%PAGE_RANGES_MAX_ORDER
  * @gfp:	for the metadata
@@ -955,7 +988,10 @@ int page_ranges_init(struct page_ranges *pr, unsigned long base,
 	unsigned int level = 0;
 
 	memset(pr, 0, sizeof(*pr));
-	if (!pages || pages > U32_MAX - 2 * PAGE_RANGES_BLOCK ||
+	/* Node fields count the pages below a node, padding included. */
+	BUILD_BUG_ON((typeof(pr->node->head))(PAGE_RANGES_MAX_PAGES + 2 * PAGE_RANGES_BLOCK) !=
+		     (u64)PAGE_RANGES_MAX_PAGES + 2 * PAGE_RANGES_BLOCK);
+	if (!pages || pages > PAGE_RANGES_MAX_PAGES ||
 	    max_order > PAGE_RANGES_MAX_ORDER)
 		return -EINVAL;
 	pr->max_order = max_order;

@@ -7,6 +7,7 @@
 #define _LINUX_PAGE_RANGES_H
 
 #include <linux/bits.h>
+#include <linux/limits.h>
 #include <linux/types.h>
 
 /* Pages per block of the search tree, and its order. */
@@ -16,7 +17,13 @@
 /* Largest max_order page_ranges_init() takes: one block. */
 #define PAGE_RANGES_MAX_ORDER	PAGE_RANGES_BLOCK_ORDER
 
-/* Levels of the tree for up to U32_MAX - 512 pages: 2^24 + 1 blocks. */
+/*
+ * Largest set: the tree's nodes count pages in u32, padding of up to one
+ * block at each end included.
+ */
+#define PAGE_RANGES_MAX_PAGES	(U32_MAX - 2 * PAGE_RANGES_BLOCK)
+
+/* Levels of the tree for up to PAGE_RANGES_MAX_PAGES: 2^24 + 1 blocks. */
 #define PAGE_RANGES_MAX_LEVELS	9
 
 /* page_ranges_alloc() flags */

@@ -491,7 +491,7 @@ static struct dma_coherent_mem *pool_create(phys_addr_t phys_addr,
 			       GFP_KERNEL);
 	if (ret == -EINVAL) {
 		pr_err("%s: %lu pages: a pool holds at most %u\n", name, pages,
-		       U32_MAX - 2 * (unsigned int)PAGE_RANGES_BLOCK);
+		       (unsigned int)PAGE_RANGES_MAX_PAGES);
 		goto err_free;
 	}
 	if (ret)

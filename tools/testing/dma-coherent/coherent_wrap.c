@@ -112,7 +112,7 @@ struct dma_coherent_mem *dcw_lookup(const void *vaddr)
 
 const char *dcw_check(struct dma_coherent_mem *mem)
 {
-	const struct page_ranges *pr = &mem->pr;
+	struct page_ranges *pr = &mem->pr;
 	unsigned long nwords = BITS_TO_LONGS(pr->nbits), i, used = 0, starts = 0;
 
 	for (i = 0; i < pr->off; i++)

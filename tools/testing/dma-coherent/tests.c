@@ -1798,7 +1798,7 @@ const struct dct_test dct_tests[] = {
 	T(concurrency),
 	T(huge_pool, .skip = skip_huge),
 	T(pr_init_args), T(pr_want), T(pr_alignment), T(pr_relaxed), T(pr_big_ranges),
-	T(pr_free_misuse), T(pr_fragmented), T(pr_whole), T(pr_copy_metadata),
+	T(pr_free_misuse), T(pr_broken_index), T(pr_fragmented), T(pr_whole), T(pr_copy_metadata),
 	T(pr_geometries), T(pr_difftest), T(pr_huge, .skip = pr_skip_huge),
 	{ }
 };

@@ -642,18 +642,20 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 static long natural_find(const struct page_ranges *pr, unsigned long n,
 			 unsigned int want)
 {
-	unsigned long i = 0, c, pick, best, nc;
-	struct pr_vals v;
+	unsigned long i = 0, c, end, pick, best, fit;
+	const struct page_ranges_node *x;
 	int level;
 
 	for (level = pr->levels - 1; level >= 0; level--) {
-		nc = level_size(pr, level - 1);
+		c = i << FANOUT_ORDER;
+		end = min(c + PAGE_RANGES_FANOUT, level_size(pr, level - 1));
+		x = level ? &pr->node[pr->level_off[level - 1]] : NULL;
 		best = ULONG_MAX;
-		pick = 0;
-		for (c = i << FANOUT_ORDER; c < (i + 1) << FANOUT_ORDER; c++) {
-			child_vals(pr, level - 1, c, nc, &v);
-			if (v.fit >= n && v.fit < best) {
-				best = v.fit;
+		pick = c;
+		for (; c < end; c++) {
+			fit = x ? x[c].fit : pr->leaf[c].fit;
+			if (fit >= n && fit < best) {
+				best = fit;
 				pick = c;
 				if (best == n)
 					break;

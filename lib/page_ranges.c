@@ -36,7 +36,8 @@
  * pages below it, runs across block boundaries included.  With 4 KiB
  * blocks of 256 pages that is 0.25 bit per page for the leaves and about
  * 0.07 for the tree, 2.32 bits per page with the bitmaps.  Sets hold up
- * to U32_MAX - 512 pages: 16 TiB of 4 KiB pages.
+ * to %PAGE_RANGES_MAX_PAGES: U32_MAX - 512 pages with 64-bit longs (16 TiB
+ * of 4 KiB pages), LONG_MAX - 512 with 32-bit ones.
  *
  * Search.  A request of up to 2^max_order pages needs a block whose fit
  * is at least n: naturally aligned, it cannot cross an aligned block of
@@ -52,10 +53,11 @@
  * request that does not fit is refused at the root.  Every step of a
  * search or an update looks at one node's children or one block's words,
  * so a request costs O(PAGE_RANGES_FANOUT * levels + block words), with
- * levels = log_8(pages / 256): 4 levels at 2^20 pages.  Only setting and
- * clearing the bits of the range itself grows with n (n / BITS_PER_LONG
- * words), as it does for any bitmap allocator.  An update stops at the
- * first level where nothing changed.
+ * levels = log_8(pages / 256): 4 levels at 2^20 pages.  Only checking,
+ * setting and clearing the bits of the range itself grows with n
+ * (n / BITS_PER_LONG words), as it does for any bitmap allocator.  An
+ * update stops at the first level where nothing changed, and a node
+ * reads its children again only when the one that changed requires it.
  */
 
 #include <linux/bitmap.h>
@@ -203,18 +205,21 @@ static void bits_assign(unsigned long *map, unsigned long start,
 
 /*
  * Whether bitmap index @start of @n pages lies outside the set or holds a
- * used page: a range the search chose is checked before it is taken, so
- * that a broken index can never hand out a live range twice.
+ * used page: a range the search chose is checked before it is taken, with
+ * its alignment, so that a broken index can never hand out a live range
+ * twice or a range below the order it reports.
  */
 static bool range_taken(const struct page_ranges *pr, long start,
 			unsigned long n)
 {
-	const unsigned long *p = pr->used + BIT_WORD(start);
-	unsigned long mask = BITMAP_FIRST_WORD_MASK(start);
-	unsigned long end = start + n;
+	const unsigned long *p;
+	unsigned long mask, end;
 
-	if (start < (long)pr->off || end > pr->nbits)
+	if (start < (long)pr->off || n > pr->nbits - start)
 		return true;
+	p = pr->used + BIT_WORD(start);
+	mask = BITMAP_FIRST_WORD_MASK(start);
+	end = start + n;
 	while (n) {
 		if (BIT_WORD(start) == BIT_WORD(end - 1))
 			mask &= BITMAP_LAST_WORD_MASK(end);
@@ -441,8 +446,8 @@ static unsigned long children_fit(const struct page_ranges *pr, int level,
  * Node @i of @level after one of its children went from *@o to *@v; on
  * return *@o and *@v are the node's own values before and after, for the
  * level above, and the result says whether they differ.  A child whose
- * head and tail stayed is on no run across children, so the node's run
- * and fit follow from the child's alone, unless the child held the
+ * head and tail stayed leaves the runs across children as they were, so
+ * the node's run and fit follow from the child's alone, unless it held the
  * maximum and lost it: then the children's fits are read again, and
  * all their values when head or tail moved or the run was lost.
  */
@@ -590,7 +595,8 @@ static unsigned int word_place(unsigned long f, unsigned long fit,
 /*
  * Place @n (<= 2^max_order) pages at order @want in block @b, whose fit
  * takes them: the word or group of words with the least room that takes
- * them, and in a word the position next to used pages.
+ * them, and in a word the position next to used pages.  -1 when the
+ * block has no such room after all (a broken leaf).
  */
 static long block_place(const struct page_ranges *pr, unsigned long b,
 			unsigned long n, unsigned int want)
@@ -621,9 +627,13 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 				at = w;
 			}
 		}
+		if (best == UINT_MAX)
+			return -1;
 		if (n == WORD_PAGES)
 			return block_index(pr, b, at * WORD_PAGES);
 		fit = runs_of(f[at], n) & align_masks[want];
+		if (!fit)
+			return -1;
 		return block_index(pr, b, at * WORD_PAGES + word_place(f[at], fit, want));
 	}
 	block_heads(f, h);
@@ -635,7 +645,7 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 			at = w;
 		}
 	}
-	return block_index(pr, b, at * WORD_PAGES);
+	return best == UINT_MAX ? -1 : block_index(pr, b, at * WORD_PAGES);
 }
 
 /* Best fit for @n pages at order @want from the root down to a block. */
@@ -783,8 +793,9 @@ EXPORT_SYMBOL_GPL(page_ranges_want);
  *
  * Return: the first page of the range, counted from page 0 of the set;
  * -ENOMEM when no room is left, -EINVAL for a bad @n.  The pages are
- * checked free in the bitmap before they are taken: if the index ever
- * chose others, the call warns once and returns -ENOMEM, taking nothing.
+ * checked free and aligned in the bitmap before they are taken: if the
+ * index ever chose others, or none where it said there was room, the call
+ * warns once and returns -ENOMEM, taking nothing.
  */
 long page_ranges_alloc(struct page_ranges *pr, unsigned long n,
 		       unsigned int flags, unsigned int *order)
@@ -804,13 +815,15 @@ long page_ranges_alloc(struct page_ranges *pr, unsigned long n,
 		  (flags & PAGE_RANGES_RELAX && pr->lattice < want)) &&
 		 root.run >= n)
 		idx = lattice_find(pr, n);
-	if (idx < 0)
+	else
 		return -ENOMEM;
-	if (got > pr->lattice && !IS_ALIGNED(pr->base + idx, 1UL << got))
+	if (idx >= 0 && got > pr->lattice && !IS_ALIGNED(pr->base + idx, 1UL << got))
 		idx = relax_place(pr, idx, n, want, &got);
-	if (WARN_ONCE(range_taken(pr, idx, n),
-		      "page_ranges: index chose pages %ld..%ld, not free\n",
-		      idx - (long)pr->off, idx - (long)pr->off + (long)n - 1))
+	/* The root said there was room: a search that did not find it is a bug. */
+	if (WARN_ONCE(idx < 0 || range_taken(pr, idx, n) ||
+		      !IS_ALIGNED(pr->base + idx, 1UL << got),
+		      "page_ranges: broken index: %lu pages at %ld, order %u\n",
+		      n, idx - (long)pr->off, got))
 		return -ENOMEM;
 	bits_assign(pr->used, idx, n, true);
 	__set_bit(idx, pr->start);
@@ -990,7 +1003,7 @@ int page_ranges_init(struct page_ranges *pr, unsigned long base,
 	unsigned int level = 0;
 
 	memset(pr, 0, sizeof(*pr));
-	/* Node fields count the pages below a node, padding included. */
+	/* Node fields count free pages below a node: at most the set's. */
 	BUILD_BUG_ON((typeof(pr->node->head))(PAGE_RANGES_MAX_PAGES + 2 * PAGE_RANGES_BLOCK) !=
 		     (u64)PAGE_RANGES_MAX_PAGES + 2 * PAGE_RANGES_BLOCK);
 	if (!pages || pages > PAGE_RANGES_MAX_PAGES ||

@@ -18,12 +18,13 @@
 #define PAGE_RANGES_MAX_ORDER	PAGE_RANGES_BLOCK_ORDER
 
 /*
- * Largest set: the tree's nodes count pages in u32, padding of up to one
- * block at each end included.
+ * Largest set: the tree's nodes count free pages in u32, and bitmap
+ * indexes, with up to a block of padding at each end, are longs.
  */
-#define PAGE_RANGES_MAX_PAGES	(U32_MAX - 2 * PAGE_RANGES_BLOCK)
+#define PAGE_RANGES_MAX_PAGES						\
+	((sizeof(long) > 4 ? U32_MAX : (u32)LONG_MAX) - 2 * PAGE_RANGES_BLOCK)
 
-/* Levels of the tree for up to PAGE_RANGES_MAX_PAGES: 2^24 + 1 blocks. */
+/* Levels of the tree for up to PAGE_RANGES_MAX_PAGES: under 2^24 blocks. */
 #define PAGE_RANGES_MAX_LEVELS	9
 
 /* page_ranges_alloc() flags */
@@ -38,7 +39,7 @@
  *		2^lattice pages (&struct page_ranges)
  * @rooms:	three bits per word of the block: 0 when no page of it is
  *		free, else 1 + the order of the largest naturally aligned
- *		request that fits in the word
+ *		request of up to 2^max_order pages that fits in the word
  */
 struct page_ranges_leaf {
 	u64	fit:9;

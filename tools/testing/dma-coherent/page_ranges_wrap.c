@@ -81,10 +81,17 @@ const char *prw_check(struct page_ranges *pr)
 				return "a leaf's room of a word is stale";
 	}
 	/* Every node against its children, recomputed: none may change. */
-	for (level = 0; level < (int)pr->levels; level++)
-		for (i = 0; i < level_size(pr, level); i++)
-			if (node_update(pr, level, i))
+	for (level = 0; level < (int)pr->levels; level++) {
+		for (i = 0; i < level_size(pr, level); i++) {
+			struct page_ranges_node *x = &pr->node[pr->level_off[level] + i];
+			struct page_ranges_node keep = *x;
+			bool stale = node_update(pr, level, i);
+
+			*x = keep;	/* the check changes nothing */
+			if (stale)
 				return "a node is stale";
+		}
+	}
 	naive_vals(pr, 0, size, &want);
 	root_vals(pr, &v);
 	if (v.fit != want.fit || v.run != want.run)

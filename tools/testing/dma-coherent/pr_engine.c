@@ -25,6 +25,7 @@
 #include <linux/log2.h>
 #include <linux/page_ranges.h>
 
+#include "page_ranges_wrap.h"
 #include "pr_engine.h"
 #include "shim.h"
 
@@ -215,8 +216,12 @@ static bool fits(unsigned long n, unsigned int k)
 static void compare_state(void)
 {
 	unsigned long o, nl = BITS_TO_LONGS(m.pages);
+	const char *bad = prw_check(&m.pr);
 	int starts;
 
+	/* Every leaf and node against a recomputation from the bitmap. */
+	if (!EXPECT(!bad, "index: %s", bad))
+		return;
 	if (!EXPECT(page_ranges_free_pages(&m.pr) == m.free,
 		    "free pages %lu, model %lu", page_ranges_free_pages(&m.pr), m.free) ||
 	    !EXPECT(page_ranges_live(&m.pr) == m.live,
@@ -533,6 +538,7 @@ bool pr_engine_world(struct dsrc *s, unsigned long base, unsigned long pages,
 /* Sizes around word and block boundaries, and a few tree levels. */
 static const unsigned long sizes[] = {
 	1, 2, 3, 63, 64, 65, 255, 256, 257, 511, 4096 + 3, 16 * 256 + 1, 70000,
+	(1UL << 18) + 5,	/* four levels */
 };
 
 /* Aligned, one page past aligned, odd, and a few orders in between. */

@@ -16,6 +16,7 @@
 #include <linux/log2.h>
 #include <linux/page_ranges.h>
 
+#include "page_ranges_wrap.h"
 #include "pr_engine.h"
 #include "pr_tests.h"
 #include "shim.h"
@@ -369,6 +370,76 @@ void test_pr_broken_index(void)
 	CHECK_EQ(page_ranges_length(&pr, a), 3);
 	CHECK_EQ(page_ranges_length(&pr, b), 64);
 	page_ranges_destroy(&pr);
+
+	/*
+	 * Room codes that say no word has room, while the leaf's fit says
+	 * the block does: no position is made up (a misaligned range).
+	 */
+	if (!mk(&pr, 0, PAGE_RANGES_BLOCK, 8))
+		return;
+	for (w = 32; w; w >>= 1)
+		CHECK(page_ranges_alloc(&pr, w, 0, NULL) >= 0);
+	pr.leaf[0].rooms = 0;
+	warns = shim.warns;
+	CHECK_EQ(page_ranges_alloc(&pr, 8, 0, NULL), -ENOMEM);
+	CHECK_EQ(shim.warns, warns + 1);
+	CHECK_EQ(page_ranges_free_pages(&pr), PAGE_RANGES_BLOCK - 63);
+	page_ranges_destroy(&pr);
+}
+
+/*
+ * A set of four tree levels filled and emptied in a shuffled order, the
+ * index checked against a recomputation every 512 operations: every
+ * node loses and regains its largest fit and run, at every level, which
+ * the random runs of pr_difftest seldom do on sets this large.
+ */
+void test_pr_deep(void)
+{
+	const unsigned long pages = (1UL << 18) + 5, base = 0x3fffd;
+	unsigned long i, n = 0, k, t, *first = calloc(pages, sizeof(long));
+	struct page_ranges pr;
+	const char *bad;
+	long o;
+
+	if (!CHECK(first) || !mk(&pr, base, pages, 8)) {
+		free(first);
+		return;
+	}
+	CHECK_EQ(pr.levels, 4);
+	/* Sizes 1..16, then what is left one page at a time. */
+	for (i = 0;; i++) {
+		o = page_ranges_alloc(&pr, 1 + i % 16, 0, NULL);
+		if (o < 0)
+			o = page_ranges_alloc(&pr, 1, 0, NULL);
+		if (o < 0)
+			break;
+		first[n++] = o;
+		bad = n % 512 ? NULL : prw_check(&pr);
+		if (!CHECKF(!bad, "filling, %lu ranges: %s", n, bad))
+			goto out;
+	}
+	CHECK_EQ(page_ranges_free_pages(&pr), 0);
+	/* Free in a shuffled order. */
+	for (i = n; i > 1; i--) {
+		k = (i * 2654435761UL) % i;
+		t = first[i - 1];
+		first[i - 1] = first[k];
+		first[k] = t;
+	}
+	for (i = 0; i < n; i++) {
+		if (!CHECK(page_ranges_free(&pr, first[i]) > 0))
+			break;
+		bad = i % 512 ? NULL : prw_check(&pr);
+		if (!CHECKF(!bad, "emptying, %lu freed: %s", i, bad))
+			break;
+	}
+	CHECK_EQ(page_ranges_free_pages(&pr), pages);
+	CHECK(!prw_check(&pr));
+	/* A base three pages below 2^18 aligns long ranges to one page. */
+	CHECK_EQ(page_ranges_largest(&pr, 0), pages);
+out:
+	page_ranges_destroy(&pr);
+	free(first);
 }
 
 /* Every other page used: 2 pages are refused, 1 page is not. */
@@ -536,7 +607,7 @@ const char *pr_skip_huge(void)
 /* The largest set page_ranges_init() takes. */
 #define PR_MAX_PAGES	PAGE_RANGES_MAX_PAGES
 
-/* The most pages, page 0 five pages into a word: 2^24 + 1 blocks. */
+/* The most pages, page 0 five pages into a word: almost 2^24 blocks. */
 static void huge_unaligned(void)
 {
 	unsigned long nl = BITS_TO_LONGS(PR_MAX_PAGES), *bits;

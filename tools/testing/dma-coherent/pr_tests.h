@@ -10,6 +10,7 @@ void test_pr_relaxed(void);
 void test_pr_big_ranges(void);
 void test_pr_free_misuse(void);
 void test_pr_broken_index(void);
+void test_pr_deep(void);
 void test_pr_fragmented(void);
 void test_pr_whole(void);
 void test_pr_copy_metadata(void);

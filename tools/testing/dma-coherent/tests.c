@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include <linux/log2.h>
 #include <linux/sizes.h>
 
 #include "coherent_wrap.h"
@@ -279,7 +280,8 @@ static void test_alignment(void)
 		v = alloc(&dev, PS << o, &h);
 		if (!CHECKF(v, "order %u", o))
 			continue;
-		CHECKF(h % (PS << min_t(unsigned int, o, get_order(SZ_1M))) == 0,
+		/* Over 1 MiB (larger pages), aligned as the base is. */
+		CHECKF(h % ((int)o > get_order(SZ_1M) ? PS : PS << o) == 0,
 		       "order %u at %#llx", o, (unsigned long long)h);
 		CHECK_EQ(h, base + ((u8 *)v - (arena + 5 * PS)));
 		CHECK_EQ(dma_release_from_dev_coherent(&dev, o, v), 1);
@@ -293,7 +295,7 @@ static void test_alignment(void)
 		size_t size = 1 + dsrc_below(&s, 24 * PS);
 
 		v = alloc(&dev, size, &h);
-		if (v && h % (PS << min(get_order(size), get_order(SZ_1M))))
+		if (v && get_order(size) <= get_order(SZ_1M) && h % (PS << get_order(size)))
 			misaligned++;
 	}
 	mem = dcw_pool_of(&dev, 0);
@@ -895,6 +897,8 @@ out:
 static void test_degraded(void)
 {
 	const dma_addr_t odd = 0x40000000 + PS;		/* page 1 of a 64-page block */
+	/* 64 pages, or 1 MiB with larger pages: the longest aligned buffer */
+	const unsigned int big = min_t(unsigned long, 64, SZ_1M / PS);
 	struct device dev = mkdev("degraded");
 	struct dcw_pool p;
 	dma_addr_t h;
@@ -902,18 +906,18 @@ static void test_degraded(void)
 
 	if (!setup())
 		return;
-	/* A carve-out of exactly 64 pages at page 1 serves one 64-page buffer. */
-	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys + PS, odd, 64 * PS), 0);
-	v = alloc(&dev, 64 * PS, &h);
-	CHECKF(v && h == odd, "64 pages in a 64-page pool at page 1: %p at %#llx",
-	       v, (unsigned long long)h);
+	/* A carve-out of exactly that many pages at page 1 serves one buffer of it. */
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys + PS, odd, big * PS), 0);
+	v = alloc(&dev, big * PS, &h);
+	CHECKF(v && h == odd, "%u pages in a %u-page pool at page 1: %p at %#llx",
+	       big, big, v, (unsigned long long)h);
 	p = pool_of(&dev, 0);
 	CHECK_EQ(p.degraded, 1);
 	CHECK_EQ(p.failures, 0);
 	CHECK_EQ(shim_traces[SHIM_TRACE_DEGRADED], 1);
 	CHECK(shim_degraded.dma == odd && shim_degraded.got == 0 &&
-	      shim_degraded.want == min_t(unsigned int, 6, get_order(SZ_1M)));
-	CHECK_EQ(dma_release_from_dev_coherent(&dev, 6, v), 1);
+	      shim_degraded.want == (unsigned int)ilog2(big));
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, ilog2(big), v), 1);
 	dma_release_coherent_memory(&dev);
 
 	/* Two pages at an odd page. */
@@ -1798,7 +1802,7 @@ const struct dct_test dct_tests[] = {
 	T(concurrency),
 	T(huge_pool, .skip = skip_huge),
 	T(pr_init_args), T(pr_want), T(pr_alignment), T(pr_relaxed), T(pr_big_ranges),
-	T(pr_free_misuse), T(pr_broken_index), T(pr_fragmented), T(pr_whole), T(pr_copy_metadata),
-	T(pr_geometries), T(pr_difftest), T(pr_huge, .skip = pr_skip_huge),
+	T(pr_free_misuse), T(pr_broken_index), T(pr_deep), T(pr_fragmented), T(pr_whole),
+	T(pr_copy_metadata), T(pr_geometries), T(pr_difftest), T(pr_huge, .skip = pr_skip_huge),
 	{ }
 };

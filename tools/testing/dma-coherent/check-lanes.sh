@@ -25,13 +25,23 @@ summary() {
 	fi
 }
 
+# The log of a target: build/check-test-PAGE_SHIFT-16.log for "test PAGE_SHIFT=16".
+logof() {
+	local t=$1
+	t=${t// OPS=*/}
+	t=${t// FUZZ_SECONDS=*/}
+	t=${t// PR_DIFF_OPS=*/}
+	t=${t//[ =]/-}
+	echo "$b/check-$t.log"
+}
+
 # lane N TARGET...: a line "ok|FAILED<TAB>TARGET" per target in $b/lane-N.
 lane() {
 	local n=$1 t log
 	shift
 	: >"$b/lane-$n"
 	for t in "$@"; do
-		log=$b/check-${t%% *}.log
+		log=$(logof "$t")
 		# shellcheck disable=SC2086 # a target carries its variables
 		if ${MAKE:-make} --no-print-directory $t >"$log" 2>&1; then
 			printf 'ok\t%s\n' "$t" >>"$b/lane-$n"
@@ -53,7 +63,7 @@ wait "$pid"
 
 pass=0 fail=0
 while IFS=$'\t' read -r v t; do
-	log=$b/check-${t%% *}.log
+	log=$(logof "$t")
 	if [ "$v" = ok ]; then
 		pass=$((pass + 1))
 	else

@@ -185,22 +185,20 @@ static unsigned int word_run(unsigned long f, unsigned int k)
 static void bits_assign(unsigned long *map, unsigned long start,
 			unsigned long n, bool set)
 {
-	unsigned long *p = map + BIT_WORD(start);
-	unsigned long mask = BITMAP_FIRST_WORD_MASK(start);
-	unsigned long end = start + n;
+	unsigned long *p = map + BIT_WORD(start), *last = map + BIT_WORD(start + n - 1);
+	unsigned long first = BITMAP_FIRST_WORD_MASK(start);
+	unsigned long tail = BITMAP_LAST_WORD_MASK(start + n);
 
-	while (n) {
-		if (BIT_WORD(start) == BIT_WORD(end - 1))
-			mask &= BITMAP_LAST_WORD_MASK(end);
-		if (set)
-			*p |= mask;
-		else
-			*p &= ~mask;
-		n -= min(n, BITS_PER_LONG - start % BITS_PER_LONG);
-		start = round_up(start + 1, BITS_PER_LONG);
-		mask = ~0UL;
-		p++;
-	}
+	if (!n)
+		return;
+	if (p == last)
+		first &= tail;
+	*p = set ? *p | first : *p & ~first;
+	if (p == last)
+		return;
+	while (++p < last)
+		*p = set ? ~0UL : 0;
+	*p = set ? *p | tail : *p & ~tail;
 }
 
 /*
@@ -212,25 +210,23 @@ static void bits_assign(unsigned long *map, unsigned long start,
 static bool range_taken(const struct page_ranges *pr, long start,
 			unsigned long n)
 {
-	const unsigned long *p;
-	unsigned long mask, end;
+	const unsigned long *p, *last;
+	unsigned long first, tail;
 
 	if (start < (long)pr->off || n > pr->nbits - start)
 		return true;
 	p = pr->used + BIT_WORD(start);
-	mask = BITMAP_FIRST_WORD_MASK(start);
-	end = start + n;
-	while (n) {
-		if (BIT_WORD(start) == BIT_WORD(end - 1))
-			mask &= BITMAP_LAST_WORD_MASK(end);
-		if (*p & mask)
+	last = pr->used + BIT_WORD(start + n - 1);
+	first = BITMAP_FIRST_WORD_MASK(start);
+	tail = BITMAP_LAST_WORD_MASK(start + n);
+	if (p == last)
+		return *p & first & tail;
+	if (*p & first)
+		return true;
+	while (++p < last)
+		if (*p)
 			return true;
-		n -= min(n, BITS_PER_LONG - start % BITS_PER_LONG);
-		start = round_up(start + 1, BITS_PER_LONG);
-		mask = ~0UL;
-		p++;
-	}
-	return false;
+	return *p & tail;
 }
 
 /* Free bits of bitmap word @w of block @b; words outside the set are used. */

@@ -45,8 +45,10 @@ series+=(
 	"commit debug patch:0008-dma-mapping-coherent-debugfs-build.patch file:kernel/dma/coherent_debug.c file:include/trace/events/dma_coherent.h diff:30-debugfs-trace"
 	"am 0003-dma-mapping-pool-debug-trace-nowarn.patch diff:40-nowarn-gfp"
 	"commit docs patch:0004-documentation-core-api-coherent-pool.patch file:Documentation/core-api/dma-coherent-pool.rst"
-	# The optional API, last.
+	# The optional API, last: the fallback flag, several pools per
+	# device.
 	"am 0002-dma-mapping-declare-flags.patch diff:60-declare-flags"
+	"commit several-pools diff:65-several-pools"
 	"commit harness file:tools/testing/dma-coherent"
 	"am 0005-maintainers-dma-coherent.patch"
 )

@@ -35,16 +35,20 @@ for f in "${fixes[@]}"; do series+=("am $f"); done
 series+=(
 	# The lib allocator with its KUnit suite.
 	"commit page-ranges ?file:include/linux/page_ranges.h ?file:lib/page_ranges.c ?file:lib/page_ranges_kunit.c ?patch:0006-lib-page-ranges-kconfig.patch"
-	# The rewritten pool on top of it, then its KUnit suites.
-	# 0007 selects PAGE_RANGES and builds coherent_debug.c, and its
-	# Makefile hunk sits on 0001's, so the pool, its debugfs file and its
-	# KUnit suites are one commit (two messages) until 0007 is split.
-	"commit coherent+kunit patch:0001-dma-mapping-kunit-hooks.patch file:kernel/dma/coherent.c file:kernel/dma/coherent.h ?patch:0007-dma-mapping-coherent-page-ranges.patch ?file:kernel/dma/coherent_debug.c file:include/trace/events/dma_coherent.h file:kernel/dma/tests"
-	# Debug: dma-debug, tracing, __GFP_NOWARN.
+	# The rewritten pool on top of it (0007 selects PAGE_RANGES), then
+	# its KUnit suites.
+	"commit coherent file:kernel/dma/coherent.c file:kernel/dma/coherent.h patch:0007-dma-mapping-coherent-page-ranges.patch"
+	"commit kunit patch:0001-dma-mapping-kunit-hooks.patch file:kernel/dma/tests"
+	# Debug: the pools' debugfs files and tracepoints (0008 builds
+	# coherent_debug.c; steps/30 adds the hooks and their tests), then
+	# dma-debug, the generic dma tracepoints and __GFP_NOWARN.
+	"commit debug patch:0008-dma-mapping-coherent-debugfs-build.patch file:kernel/dma/coherent_debug.c file:include/trace/events/dma_coherent.h diff:30-debugfs-trace"
 	"am 0003-dma-mapping-pool-debug-trace-nowarn.patch diff:40-nowarn-gfp"
 	"commit docs patch:0004-documentation-core-api-coherent-pool.patch file:Documentation/core-api/dma-coherent-pool.rst"
-	# The optional API, last.
+	# The optional API, last: the fallback flag, several pools per
+	# device.
 	"am 0002-dma-mapping-declare-flags.patch diff:60-declare-flags"
+	"commit several-pools diff:65-several-pools"
 	"commit harness file:tools/testing/dma-coherent"
 	"am 0005-maintainers-dma-coherent.patch"
 )

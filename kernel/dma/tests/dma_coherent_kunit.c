@@ -334,9 +334,10 @@ static void aligned_on_dma_address(struct kunit *test)
 
 /*
  * Degraded placements, as the pool's tracepoint reports them for one
- * device (this series' coherent.c with tracepoints; else not checked).
+ * device (this series' coherent.c, which selects PAGE_RANGES, with
+ * tracepoints; else not checked).
  */
-#if defined(CONFIG_TRACEPOINTS) && defined(DMA_COHERENT_FALLBACK)
+#if defined(CONFIG_TRACEPOINTS) && IS_ENABLED(CONFIG_PAGE_RANGES)
 static struct {
 	struct device	*dev;
 	unsigned long	count;
@@ -381,10 +382,10 @@ static void expect_degraded_count(struct kunit *test, unsigned long n) { }
 #endif
 
 /*
- * Pools of more than 320 bitmap words (80 MiB with 4 KiB pages and 64-bit
- * longs) are searched by extent class instead of by the summary tree.
- * Fill one to its first failure with buffers of 1..16 pages and, one in
- * eight, up to 80 (every extent class is crossed), churn it,
+ * A large pool: 96 MiB, with 4 KiB pages 96 blocks of 256 pages under
+ * three levels of page_ranges' tree.  Fill it to its first failure with
+ * buffers of 1..16 pages and, one in eight, up to 80 (buffers that span
+ * bitmap words and, aligned to 128 pages, half a block), churn it,
  * and check every buffer: inside the pool, naturally aligned on its DMA
  * address, overlapping no live buffer, zeroed, and intact when freed.
  * Then everything must come back.
@@ -1266,8 +1267,11 @@ static void dt_two_pools(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, dev->dma_mem);
 }
 
-/* The events exist with this series' coherent.c (not with BASELINE=1). */
-#if defined(CONFIG_TRACEPOINTS) && defined(DMA_COHERENT_FALLBACK)
+/*
+ * The events exist with this series' coherent.c, which selects PAGE_RANGES
+ * (not with BASELINE=1).
+ */
+#if defined(CONFIG_TRACEPOINTS) && IS_ENABLED(CONFIG_PAGE_RANGES)
 /* What the pool's tracepoints reported for one device. */
 struct seen_events {
 	struct device	*dev;
@@ -1789,7 +1793,7 @@ static void release_races_last_free(struct kunit *test)
 	struct task_struct *t;
 	int i;
 
-#ifndef DMA_COHERENT_FALLBACK
+#if !IS_ENABLED(CONFIG_PAGE_RANGES)
 	/* 6.12 frees the pool under the free: not something to run. */
 	kunit_skip(test, "6.12 unmaps a pool with live buffers");
 #endif

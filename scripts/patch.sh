@@ -180,7 +180,10 @@ text = open(path).read()
 lines = open(cover).read().split('\n', 2)
 blurb = lines[2] if len(lines) > 2 else ''
 if os.path.exists(bench):
-    blurb += '\nBenchmark (make bench on this machine):\n\n' + open(bench).read()
+    # The figures, not the project's own targets (the PASS/MISS lines).
+    figures = open(bench).read().split('\nTargets (')[0]
+    blurb += '\nBenchmark (make bench on this machine):\n\n' + figures.rstrip() + '\n'
+
 text = text.replace('*** SUBJECT HERE ***', lines[0])
 text = text.replace('*** BLURB HERE ***', blurb.strip() + '\n')
 open(path, 'w').write(text)

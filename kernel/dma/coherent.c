@@ -802,7 +802,7 @@ void dma_release_coherent_memory(struct device *dev)
 int dma_alloc_from_dev_coherent_gfp(struct device *dev, ssize_t size,
 				    dma_addr_t *dma_handle, void **ret, gfp_t gfp)
 {
-	struct dma_coherent_mem *mem = dev ? dev->dma_mem : NULL, *next;
+	struct dma_coherent_mem *mem = dev ? dev->dma_mem : NULL, *next, *last;
 	struct pool_failure fail = {};
 	bool fallback = true;
 	unsigned long flags;
@@ -817,6 +817,7 @@ int dma_alloc_from_dev_coherent_gfp(struct device *dev, ssize_t size,
 		if (*ret)
 			return 1;
 		fallback &= mem->fallback;
+		last = mem;
 	}
 	mem = dev->dma_mem;
 	if (fallback) {
@@ -825,9 +826,10 @@ int dma_alloc_from_dev_coherent_gfp(struct device *dev, ssize_t size,
 		spin_unlock_irqrestore(&mem->lock, flags);
 		return 0;
 	}
+	/* The figures are those of the last pool tried. */
 	if (!(gfp & __GFP_NOWARN))
 		dev_warn_ratelimited(dev, "coherent pool %s: no room for %zd bytes (%lu pages free, largest block %lu pages)\n",
-				     mem->name, size, fail.free, fail.largest);
+				     last->name, size, fail.free, fail.largest);
 	return 1;
 }
 

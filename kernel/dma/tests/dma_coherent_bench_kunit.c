@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Benchmark and demonstration suites for per-device coherent DMA pools.
- * Not part of the default run (CONFIG_DMA_COHERENT_BENCH_KUNIT, default n):
- * "make bench-kernel" and "make demo" enable them.
+ * Not part of the default run: CONFIG_DMA_COHERENT_BENCH_KUNIT, default n.
  *
  * dma_coherent_bench times alloc+free pairs on a reserved region
  * (dma_coherent_bench_kunit.phys/size on the command line) for three allocators
@@ -15,7 +14,7 @@
  * "zeroing" row times that alone, the floor of every other row.
  *
  * dma_coherent_demo runs a mixed workload on the first device-tree pool
- * and prints the pool's debugfs files to the console for scripts/demo.sh.
+ * and prints the pool's debugfs files to the console, for a script to draw.
  */
 #include <kunit/test.h>
 #include <kunit/device.h>

@@ -181,7 +181,12 @@ static unsigned int word_run(unsigned long f, unsigned int k)
 	return len;
 }
 
-/* Set or clear @n bits from @start; most ranges lie in one word. */
+/*
+ * Set or clear @n bits from @start; most ranges lie in one word.  Not
+ * bitmap_set() and bitmap_clear(): they hand the length on to
+ * __bitmap_set() and __bitmap_clear() as an int, and a range may be
+ * longer than INT_MAX pages.
+ */
 static void bits_assign(unsigned long *map, unsigned long start,
 			unsigned long n, bool set)
 {
@@ -210,23 +215,9 @@ static void bits_assign(unsigned long *map, unsigned long start,
 static bool range_taken(const struct page_ranges *pr, long start,
 			unsigned long n)
 {
-	const unsigned long *p, *last;
-	unsigned long first, tail;
-
 	if (start < (long)pr->off || n > pr->nbits - start)
 		return true;
-	p = pr->used + BIT_WORD(start);
-	last = pr->used + BIT_WORD(start + n - 1);
-	first = BITMAP_FIRST_WORD_MASK(start);
-	tail = BITMAP_LAST_WORD_MASK(start + n);
-	if (p == last)
-		return *p & first & tail;
-	if (*p & first)
-		return true;
-	while (++p < last)
-		if (*p)
-			return true;
-	return *p & tail;
+	return find_next_bit(pr->used, start + n, start) < start + n;
 }
 
 /* Free bits of bitmap word @w of block @b; words outside the set are used. */

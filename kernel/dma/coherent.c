@@ -358,7 +358,7 @@ static void pool_destroy_work(struct work_struct *work)
 	pool_destroy(container_of(work, struct dma_coherent_mem, destroy_work));
 }
 
-/* Take a reference unless the pool is going; for debugfs. */
+/* Take a reference unless the pool is going (its refs reached 0). */
 bool dma_coherent_pool_get(struct dma_coherent_mem *mem)
 {
 	unsigned long flags;
@@ -385,15 +385,19 @@ void dma_coherent_pool_put(struct dma_coherent_mem *mem)
 }
 
 /*
- * A declared pool released while buffers are still live: no device can
- * reach it any more, so it can only lose buffers until it goes.  Read
- * without its lock (the registry lock comes after a pool lock).
+ * A declared pool released while buffers are still live: only a declare
+ * of exactly its range (pool_orphan_of()) reaches it again; otherwise it
+ * only loses buffers until it goes.  Read without its lock (the registry
+ * lock comes after a pool lock).
  */
 static bool pool_orphaned(struct dma_coherent_mem *mem)
 {
 	bool unused, live;
 
-	/* Racy on purpose: an orphan gains no device, only loses buffers. */
+	/*
+	 * Racy on purpose: an orphan only loses buffers, and only a declare,
+	 * under declare_lock, gives it a device again.
+	 */
 	unused = data_race(list_empty(&mem->users));
 	/* Likewise: written under the pool's lock, which we may not take. */
 	live = data_race(READ_ONCE(mem->pr.live));
@@ -404,7 +408,8 @@ static bool pool_orphaned(struct dma_coherent_mem *mem)
  * List @mem in the registry, first, so that on architectures whose
  * memremap() gives the same address for the same range the newest pool
  * wins lookups.  Refused when its range overlaps a released pool whose
- * buffers are still live: those pages are not free.  Other overlaps were
+ * buffers are still live (an exact match was taken over before, by
+ * pool_orphan_of()): those pages are not free.  Other overlaps were
  * allowed in 6.12 and still are (a pool declared inside a buffer of
  * another, as remoteproc may; a Dreamcast PCI fixup declaring again for
  * a rescanned device).  Then its debugfs directory.
@@ -431,6 +436,33 @@ static int pool_register(struct dma_coherent_mem *mem)
 	spin_unlock_irqrestore(&dma_coherent_pools_lock, flags);
 	dma_coherent_debugfs_add(mem);
 	return 0;
+}
+
+/*
+ * A declared pool released with buffers still live whose range, DMA base
+ * and flags are exactly those of @mem, which is not registered: the pool
+ * a device declaring the same carve-out again takes over, with a
+ * reference, or NULL.  remoteproc declares its vdev buffer carve-out at
+ * every start, and virtio_console frees rproc-serial buffers lazily, so
+ * a restart finds some still live; refusing the range would keep the
+ * remote processor down until they are freed, which may be never.
+ */
+static struct dma_coherent_mem *pool_orphan_of(struct dma_coherent_mem *mem)
+{
+	struct dma_coherent_mem *p, *found = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(p, &dma_coherent_pools, node) {
+		if (p->pfn_base == mem->pfn_base && p->pages == mem->pages &&
+		    p->device_base == mem->device_base &&
+		    p->fallback == mem->fallback && pool_orphaned(p) &&
+		    dma_coherent_pool_get(p)) {
+			found = p;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
 }
 
 /*
@@ -673,21 +705,23 @@ static void pool_detach(struct device *dev, struct dma_coherent_mem *mem)
  *
  * Only whole pages inside [@phys_addr, @phys_addr + @size) are handed out;
  * a range that is not page aligned is trimmed with a warning.  The pool is
- * named after @phys_addr ("declared@<hex address>").  A range that
- * overlaps a pool in use (one released while its buffers are still live,
- * say) is refused.  This shall only be used from platform code.
+ * named after @phys_addr ("declared@<hex address>").  Declaring exactly
+ * the range, DMA address and flags of a pool released while buffers of
+ * it are still live gives @dev that pool, buffers and all, as a driver
+ * restarting would expect; a range that only overlaps such a pool is
+ * refused.  This shall only be used from platform code.
  *
  * Context: process context, may sleep.
  * Return: 0 on success; -EINVAL for an empty, wrapping or unmappable
- * range; -EBUSY when @dev already has a pool or the range is in use;
- * -ENOMEM.
+ * range; -EBUSY when @dev already has a pool or the range overlaps live
+ * buffers of a released pool; -ENOMEM.
  */
 int dma_declare_coherent_memory_flags(struct device *dev, phys_addr_t phys_addr,
 				      dma_addr_t device_addr, size_t size,
 				      unsigned int flags)
 {
 	static DEFINE_MUTEX(declare_lock);
-	struct dma_coherent_mem *mem;
+	struct dma_coherent_mem *mem, *orphan;
 	unsigned long irqflags;
 	char name[32];
 	int ret;
@@ -722,6 +756,16 @@ int dma_declare_coherent_memory_flags(struct device *dev, phys_addr_t phys_addr,
 	}
 	mem->declared = true;
 	mem->fallback = flags & DMA_COHERENT_FALLBACK;
+	orphan = pool_orphan_of(mem);
+	if (orphan) {
+		pool_destroy(mem);
+		ret = pool_attach(dev, orphan, false);
+		if (!ret)
+			dev_info(dev, "coherent pool %s: taken over with the buffers still live in it\n",
+				 orphan->name);
+		dma_coherent_pool_put(orphan);
+		goto out;
+	}
 	ret = pool_register(mem);
 	if (ret) {
 		pool_destroy(mem);
@@ -1098,12 +1142,37 @@ static int __init rmem_dma_setup(struct reserved_mem *rmem)
 }
 
 #ifdef CONFIG_DMA_GLOBAL_POOL
+/*
+ * A device that names the default region in its memory-region gets the
+ * global pool itself, not a second pool over the same pages.  The region
+ * is looked up now: rmem_dma_setup() saw it before the reserved_mem array
+ * reached its final place.
+ */
 static int __init dma_init_reserved_memory(void)
 {
+	struct reserved_mem *rmem;
+	struct device_node *np;
+	int ret;
+
 	if (!dma_reserved_default_memory_size)
 		return -ENOMEM;
-	return dma_init_global_coherent(dma_reserved_default_memory_base,
-					dma_reserved_default_memory_size);
+	ret = dma_init_global_coherent(dma_reserved_default_memory_base,
+				       dma_reserved_default_memory_size);
+	if (ret)
+		return ret;
+	for_each_node_with_property(np, "linux,dma-default") {
+		rmem = of_reserved_mem_lookup(np);
+		if (rmem && rmem->base == dma_reserved_default_memory_base &&
+		    rmem->size == dma_reserved_default_memory_size) {
+			of_node_put(np);
+			mutex_lock(&rmem_dma_lock);
+			if (!rmem->priv)
+				rmem->priv = dma_coherent_default_memory;
+			mutex_unlock(&rmem_dma_lock);
+			break;
+		}
+	}
+	return 0;
 }
 core_initcall(dma_init_reserved_memory);
 #endif /* CONFIG_DMA_GLOBAL_POOL */

@@ -31,6 +31,7 @@
 
 /* The region the boot made the global pool from. */
 struct global_ctx {
+	struct reserved_mem *rmem;
 	struct device *dev;
 	phys_addr_t base;
 	size_t size;
@@ -49,6 +50,7 @@ static void global_setup(struct kunit *test, struct global_ctx *ctx)
 	rmem = of_reserved_mem_lookup(np);
 	of_node_put(np);
 	KUNIT_ASSERT_NOT_NULL_MSG(test, rmem, "linux,dma-default node: not a reserved region");
+	ctx->rmem = rmem;
 	ctx->base = rmem->base;
 	ctx->size = rmem->size;
 
@@ -360,6 +362,52 @@ static void global_noncoherent_device(struct kunit *test)
 }
 #endif
 
+/*
+ * A device that names the "linux,dma-default" region in its memory-region
+ * gets the global pool itself: the region's pages are handed out once,
+ * to the device or as global buffers, and each kind is freed through the
+ * other.  6.12 made a second pool over the same pages and handed them out
+ * twice.
+ */
+static void global_region_device(struct kunit *test)
+{
+	struct global_ctx ctx;
+	struct device *dev;
+	void *g, *d = NULL;
+	dma_addr_t hg, hd;
+
+	global_setup(test, &ctx);
+	if (!whole_pool_fits(&ctx))
+		kunit_skip(test, "region not aligned to its size: one buffer cannot take it");
+	KUNIT_ASSERT_NOT_NULL(test, ctx.rmem->ops);
+	dev = kunit_device_register(test, "dma-coherent-global-user");
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(dev));
+	dev->coherent_dma_mask = DMA_BIT_MASK(32);
+	dev->dma_mask = &dev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, 0, ctx.rmem->ops->device_init(ctx.rmem, dev));
+
+	/* The whole region as one global buffer: nothing left for the device. */
+	g = dma_alloc_from_global_coherent(ctx.dev, ctx.size, &hg);
+	KUNIT_EXPECT_NOT_NULL(test, g);
+	KUNIT_EXPECT_NE(test, 0, dma_alloc_from_dev_coherent(dev, PAGE_SIZE, &hd, &d));
+	KUNIT_EXPECT_NULL_MSG(test, d, "page %pad handed out twice", &hd);
+	if (d)
+		dma_release_from_dev_coherent(dev, 0, d);
+	if (g)
+		KUNIT_EXPECT_EQ(test, 1, dma_release_from_global_coherent(get_order(ctx.size), g));
+
+	/* A buffer of the device is one of the global pool's. */
+	d = NULL;
+	KUNIT_EXPECT_NE(test, 0, dma_alloc_from_dev_coherent(dev, PAGE_SIZE, &hd, &d));
+	KUNIT_EXPECT_NOT_NULL(test, d);
+	if (d) {
+		KUNIT_EXPECT_TRUE(test, in_region(&ctx, hd, PAGE_SIZE));
+		KUNIT_EXPECT_EQ(test, 1, dma_release_from_global_coherent(0, d));
+	}
+	ctx.rmem->ops->device_release(ctx.rmem, dev);
+	KUNIT_EXPECT_NULL(test, dev->dma_mem);
+}
+
 static struct kunit_case dma_coherent_global_cases[] = {
 	KUNIT_CASE(global_alloc_free),
 	KUNIT_CASE(global_exhaustion),
@@ -367,6 +415,7 @@ static struct kunit_case dma_coherent_global_cases[] = {
 	KUNIT_CASE(global_mmap_buffer),
 	KUNIT_CASE(global_mmap_refusals),
 	KUNIT_CASE(global_noncoherent_device),
+	KUNIT_CASE(global_region_device),
 	{}
 };
 

@@ -1739,28 +1739,60 @@ static void dt_released_device_freed(struct kunit *test)
 }
 
 /*
- * A range whose pool was released with a buffer still live is not free:
- * declaring it again is refused until that buffer is freed (6.12 had
- * unmapped the pool and let the pages be handed out twice).
+ * A range whose pool was released with a buffer still live is not free.
+ * Declaring exactly that range again takes the pool over, buffer and
+ * all, as remoteproc does at every start while virtio_console may still
+ * hold rproc-serial buffers; the live page is not handed out again, and
+ * the old buffer is freed into the pool.  A range that only overlaps it
+ * is refused.  6.12 had unmapped the pool and handed the pages out twice.
  */
 static void redeclare_over_live_buffer(struct kunit *test)
 {
+	dma_addr_t h, hs[15], h2;
 	struct pool_ctx ctx;
-	dma_addr_t h;
-	void *b;
+	void *b, *bs[15], *b2;
+	int i, n = 0, ret;
 
 	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
 	b = pool_alloc_raw(ctx.dev, PAGE_SIZE, &h);
 	KUNIT_ASSERT_NOT_NULL(test, b);
+	memset(b, 0x5a, PAGE_SIZE);
 	dma_release_coherent_memory(ctx.dev);
-	KUNIT_EXPECT_EQ(test, -EBUSY, dma_declare_coherent_memory(ctx.dev, ctx.phys, ctx.dma,
-								  16 * PAGE_SIZE));
+
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			dma_declare_coherent_memory(ctx.dev, ctx.phys + PAGE_SIZE,
+						    ctx.dma + PAGE_SIZE, 8 * PAGE_SIZE));
 	KUNIT_EXPECT_NULL(test, ctx.dev->dma_mem);
 	if (ctx.dev->dma_mem)
 		dma_release_coherent_memory(ctx.dev);
+
+	/* Whatever fails below, @b is freed: the range is left whole. */
+	ret = dma_declare_coherent_memory(ctx.dev, ctx.phys, ctx.dma, 16 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0, ret);
+	for (n = 0; !ret && n < 15; n++) {
+		bs[n] = pool_alloc_raw(ctx.dev, PAGE_SIZE, &hs[n]);
+		if (!bs[n]) {
+			KUNIT_FAIL(test, "page %d of the 15 free ones not handed out", n);
+			break;
+		}
+		KUNIT_EXPECT_NE(test, hs[n], h);
+		KUNIT_EXPECT_TRUE(test, in_pool(&ctx, hs[n], PAGE_SIZE));
+	}
+	b2 = n == 15 ? pool_alloc_raw(ctx.dev, PAGE_SIZE, &h2) : NULL;
+	KUNIT_EXPECT_NULL_MSG(test, b2, "page %pad handed out while still live", &h2);
+	if (b2)
+		dma_release_from_dev_coherent(ctx.dev, 0, b2);
+	KUNIT_EXPECT_EQ(test, 0x5a, ((u8 *)b)[PAGE_SIZE - 1]);
 	KUNIT_EXPECT_EQ(test, 1, dma_release_from_dev_coherent(ctx.dev, 0, b));
-	KUNIT_EXPECT_EQ(test, 0, dma_declare_coherent_memory(ctx.dev, ctx.phys, ctx.dma,
-							     16 * PAGE_SIZE));
+	if (n == 15) {
+		b2 = pool_alloc_raw(ctx.dev, PAGE_SIZE, &h2);
+		KUNIT_EXPECT_NOT_NULL(test, b2);
+		KUNIT_EXPECT_EQ(test, h2, h);
+		if (b2)
+			KUNIT_EXPECT_EQ(test, 1, dma_release_from_dev_coherent(ctx.dev, 0, b2));
+	}
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, 1, dma_release_from_dev_coherent(ctx.dev, 0, bs[i]));
 }
 
 /*

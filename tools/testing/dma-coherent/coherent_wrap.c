@@ -158,9 +158,40 @@ unsigned int dcw_word_maxfit(unsigned long used)
 
 const struct reserved_mem_ops *dcw_rmem_ops = &rmem_dma_ops;
 
+/*
+ * The regions set up with "linux,dma-default", in device-tree order (the
+ * order of dcw_rmem_setup() calls): each stands for its device_node.
+ */
+#define DCW_DT_DEFAULTS	4
+static struct reserved_mem *dcw_dt_default[DCW_DT_DEFAULTS];
+static int dcw_dt_ndefault;
+
+struct device_node *of_find_node_with_property(struct device_node *from,
+					       const char *name)
+{
+	int i = 0;
+
+	if (strcmp(name, "linux,dma-default"))
+		return NULL;
+	if (from)
+		while (i < dcw_dt_ndefault && dcw_dt_default[i++] != (struct reserved_mem *)from)
+			;
+	return i < dcw_dt_ndefault ? (struct device_node *)dcw_dt_default[i] : NULL;
+}
+
+struct reserved_mem *of_reserved_mem_lookup(struct device_node *np)
+{
+	return (struct reserved_mem *)np;
+}
+
 int dcw_rmem_setup(struct reserved_mem *rmem)
 {
-	return rmem_dma_setup(rmem);
+	int ret = rmem_dma_setup(rmem);
+
+	if (!ret && of_get_flat_dt_prop(rmem->fdt_node, "linux,dma-default", NULL) &&
+	    dcw_dt_ndefault < DCW_DT_DEFAULTS)
+		dcw_dt_default[dcw_dt_ndefault++] = rmem;
+	return ret;
 }
 
 /*
@@ -187,10 +218,18 @@ bool dcw_rmem_destroy(struct reserved_mem *rmem)
 	return true;
 }
 
+/* The region whose devices get the global pool, until it is destroyed. */
+static struct reserved_mem *dcw_global_rmem;
+
 int dcw_init_reserved_default(void)
 {
-	int ret = dma_init_reserved_memory();
+	int ret = dma_init_reserved_memory(), i;
 
+	for (i = 0; i < dcw_dt_ndefault; i++)
+		if (dcw_dt_default[i]->priv &&
+		    dcw_dt_default[i]->priv == dma_coherent_default_memory)
+			dcw_global_rmem = dcw_dt_default[i];
+	dcw_dt_ndefault = 0;
 	dma_reserved_default_memory_base = 0;
 	dma_reserved_default_memory_size = 0;
 	return ret;
@@ -211,6 +250,9 @@ bool dcw_global_destroy(void)
 		dcw_unregister(mem);
 		pool_destroy(mem);
 	}
+	if (dcw_global_rmem && dcw_global_rmem->priv == mem)
+		dcw_global_rmem->priv = NULL;
+	dcw_global_rmem = NULL;
 	dma_coherent_default_memory = NULL;
 	return true;
 }

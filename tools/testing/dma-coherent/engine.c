@@ -552,6 +552,7 @@ static void op_declare(void)
 	unsigned long gone;
 	const char *failed;
 	struct dcw_pool a;
+	bool adopt = false;
 	u64 size, dma;
 
 	/* A free slot; with none, memory outside the arena (refused). */
@@ -605,6 +606,15 @@ static void op_declare(void)
 	dma &= DMA_MAX;
 	if (chance(3))
 		flags |= 1U << (1 + rnd(31));
+	/* Exactly its range, DMA address and flags: the pool is taken over. */
+	if (in_use && chance(40)) {
+		phys = in_use->phys;
+		size = in_use->pages * PAGE_SIZE;
+		dma = in_use->dma;
+		flags = in_use->fallback ? DMA_COHERENT_FALLBACK : 0;
+		if (chance(20))
+			flags ^= DMA_COHERENT_FALLBACK;
+	}
 	note(OP_DECLARE, d, phys, dma, size);
 
 	pages = whole_pages(phys, size, &first);
@@ -617,6 +627,10 @@ static void op_declare(void)
 	else if (!size || wraps(phys, size, PHYS_ADDR_MAX) || wraps(dma, size, DMA_MAX) ||
 		 offset_in_page(phys ^ dma) || !pages || !in_arena(first, pages))
 		exp = -EINVAL;
+	else if (in_use && first == in_use->phys && pages == in_use->pages &&
+		 dma + (first - phys) == in_use->dma &&
+		 !!(flags & DMA_COHERENT_FALLBACK) == in_use->fallback)
+		exp = 0, adopt = true;
 	else if (in_use && first < in_use->phys + in_use->pages * PAGE_SIZE &&
 		 in_use->phys < first + pages * PAGE_SIZE)
 		exp = -EBUSY;
@@ -648,6 +662,13 @@ static void op_declare(void)
 		       shim.maps == maps - (long)gone,
 		       "failed declare (%d) leaks %ld allocations, %ld mappings",
 		       ret, shim.allocs - allocs, shim.maps - maps + (long)gone);
+		return;
+	}
+	if (adopt) {
+		EXPECT(dev->dma_mem == in_use->mem && shim.maps == maps - (long)gone,
+		       "declare over %s did not take it over", pname(in_use));
+		in_use->user[d] = MU_ATTACHED;
+		w.chain[d][w.nchain[d]++] = in_use;
 		return;
 	}
 	if (!EXPECT(slot >= 0, "declare of %#llx inside %s succeeded",

@@ -671,7 +671,7 @@ static void test_chains(void)
 
 static void test_global_pool(void)
 {
-	struct device dev = mkdev("g");
+	struct device dev = mkdev("g"), d2 = mkdev("g2");
 	struct reserved_mem r1 = {
 		.name = "def1", .size = 8 * PS, .fdt_node = OF_PROP_DMA_DEFAULT,
 	};
@@ -722,6 +722,15 @@ out:
 	CHECK_EQ(dcw_init_reserved_default(), 0);
 	CHECK(dcw_global() && dma_alloc_from_global_coherent(&dev, PS, &h));
 	CHECK_EQ(h, (dma_addr_t)(r2.base + dev.dma_offset));
+	/* A device naming the region gets the global pool, not a second one. */
+	CHECK_EQ(r2.ops->device_init(&r2, &d2), 0);
+	CHECK_EQ(dcw_pool_of(&d2, 0), dcw_global());
+	CHECK_EQ(shim.maps, 1);
+	v = alloc(&d2, PS, NULL);
+	CHECK(v && v != shim_phys_to_virt(r2.base));
+	CHECK_EQ(dma_release_from_global_coherent(0, v), 1);
+	r2.ops->device_release(&r2, &d2);
+	CHECK(!d2.dma_mem);
 	CHECK(!dcw_global_destroy());
 	CHECK_EQ(dma_release_from_global_coherent(0, shim_phys_to_virt(r2.base)), 1);
 	CHECK(dcw_global_destroy());
@@ -1731,7 +1740,8 @@ static const char *skip_huge(void)
 #define T(n, ...) { .name = #n, .run = test_##n, __VA_ARGS__ }
 /*
  * Overlapping declarations: refused only over a pool released while its
- * buffers are live (those pages are not free); what 6.12 allowed still
+ * buffers are live (those pages are not free), unless exactly its range
+ * and flags, which take that pool over; what 6.12 allowed still
  * works: the Dreamcast PCI fixup declaring again for a rescanned device
  * whose predecessor was freed unreleased, and a pool declared inside a
  * buffer of a device-tree pool (a remoteproc vdev carve-out).
@@ -1751,6 +1761,18 @@ static void test_overlap(void)
 	dma_release_coherent_memory(&dev);
 	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys + 4 * PS, t_phys, 8 * PS), -EBUSY);
 	CHECK(!dev2.dma_mem);
+	/* Exactly its range (a remoteproc restarting): taken over, page kept. */
+	CHECK_EQ(dma_declare_coherent_memory_flags(&dev2, t_phys, t_phys, 8 * PS,
+						   DMA_COHERENT_FALLBACK), -EBUSY);
+	CHECK(!dev2.dma_mem);
+	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys, t_phys, 8 * PS), 0);
+	CHECK_EQ(dcw_lookup(b), dcw_pool_of(&dev2, 0));
+	CHECK_EQ(shim.maps, 1);
+	CHECK(!alloc(&dev2, 8 * PS, NULL));
+	c = alloc(&dev2, 4 * PS, NULL);
+	CHECK(c && (c + 4 * PS <= b || c >= b + PS));
+	CHECK_EQ(dma_release_from_dev_coherent(&dev2, 2, c), 1);
+	dma_release_coherent_memory(&dev2);
 	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, b), 1);
 	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys + 4 * PS, t_phys, 8 * PS), 0);
 	CHECK_EQ(shim.maps, 1);

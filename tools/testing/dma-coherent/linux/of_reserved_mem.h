@@ -23,6 +23,9 @@ struct reserved_mem_ops {
 
 typedef int (*reservedmem_of_init_fn)(struct reserved_mem *rmem);
 
+struct device_node;
+struct reserved_mem *of_reserved_mem_lookup(struct device_node *np);
+
 /* As the kernel's !CONFIG_OF_RESERVED_MEM stub: an unused table entry. */
 #define RESERVEDMEM_OF_DECLARE(name, compat, init)			\
 	static const struct {						\

@@ -27,12 +27,12 @@ static inline const char *dev_name(const struct device *dev)
 	return dev->init_name;
 }
 
+#define dev_info(dev, fmt, ...)	\
+	shim_printk(SHIM_INFO, "%s: " fmt, dev_name(dev), ##__VA_ARGS__)
 #define dev_err(dev, fmt, ...)	\
 	shim_printk(SHIM_ERR, "%s: " fmt, dev_name(dev), ##__VA_ARGS__)
 #define dev_warn(dev, fmt, ...)	\
 	shim_printk(SHIM_WARN, "%s: " fmt, dev_name(dev), ##__VA_ARGS__)
 #define dev_warn_ratelimited	dev_warn
-#define dev_info(dev, fmt, ...)	\
-	shim_printk(SHIM_INFO, "%s: " fmt, dev_name(dev), ##__VA_ARGS__)
 
 #endif

@@ -29,7 +29,10 @@
  * used for good.  Blocks of %PAGE_RANGES_BLOCK pages, aligned on the
  * absolute page number, have one &struct page_ranges_leaf each (8 bytes):
  * the largest naturally aligned request that fits in the block, its free
- * head and tail, and its longest free run that starts on the lattice.  A
+ * head, its free tail from a lattice page (a run from the lattice goes on
+ * from there into the next block; with an aligned set, the tail is the
+ * whole block or nothing), and its longest free run that starts on the
+ * lattice.  A
  * tree of &struct page_ranges_node (16 bytes), %PAGE_RANGES_FANOUT
  * children each, keeps the same values for the blocks below each node:
  * the largest fit of its blocks, and head, tail and lattice run of the
@@ -232,8 +235,8 @@ static inline unsigned long block_word(const struct page_ranges *pr,
 	return ~pr->used[i];
 }
 
-static void block_words(const struct page_ranges *pr, unsigned long b,
-			unsigned long *f)
+static __always_inline void block_words(const struct page_ranges *pr,
+					unsigned long b, unsigned long *f)
 {
 	unsigned long first = b * BLOCK_WORDS - pr->boff;
 	unsigned int w;
@@ -265,26 +268,45 @@ static void block_heads(const unsigned long *f, unsigned int *h)
 
 /*
  * Largest naturally aligned request of up to 2^@max pages in a block,
- * whose words @lo..@hi changed: their codes in *@rooms are made again,
- * the others are kept, and only the words with the highest code are
- * looked at again.
+ * whose words @lo..@hi changed from a fit of @old: their codes in *@rooms
+ * are made again, the others are kept.  Pages only became free (!@used)
+ * or only became used (@used), so the fit only grew or only shrank: a
+ * fit that grew is the largest of @old and what changed; one that shrank
+ * is @old when an unchanged word held it, else only the words with the
+ * highest code are looked at again.
  */
 static unsigned int block_fit(const unsigned long *f, const unsigned int *h,
 			      unsigned int max, u64 *rooms, unsigned int lo,
-			      unsigned int hi)
+			      unsigned int hi, unsigned int old, bool used)
 {
-	unsigned int w, fit = 0, half, step, top = 0, code;
+	unsigned int w, fit = 0, half, step, top = 0, code, was = 0, wf;
 
 	for (w = lo; w <= hi; w++) {
+		was = max(was, leaf_room(*rooms, w));
+		wf = word_fit(f[w], max);
+		fit = max(fit, wf);
 		*rooms &= ~(7ULL << (3 * w));
-		*rooms |= (u64)room_code(word_fit(f[w], max)) << (3 * w);
+		*rooms |= (u64)room_code(wf) << (3 * w);
 	}
-	for (w = 0; w < BLOCK_WORDS; w++)
-		top = max(top, leaf_room(*rooms, w));
-	for (w = 0; w < BLOCK_WORDS && top; w++) {
-		code = leaf_room(*rooms, w);
-		if (code == top)
-			fit = max(fit, top == 1 ? 1 : word_fit(f[w], max));
+	/* Held by an unchanged word, and so by no group of words. */
+	if (used && old <= WORD_PAGES && room_code(old) > was)
+		return old;
+	if (!used) {
+		fit = max(fit, old);
+	} else {
+		for (w = 0; w < BLOCK_WORDS; w++)
+			top = max(top, leaf_room(*rooms, w));
+		if (room_code(fit) != top)
+			fit = 0;
+		for (w = 0; w < BLOCK_WORDS && top; w++) {
+			if (w == lo) {
+				w = hi;
+				continue;
+			}
+			code = leaf_room(*rooms, w);
+			if (code == top)
+				fit = max(fit, top == 1 ? 1 : word_fit(f[w], max));
+		}
 	}
 	if (max <= WORD_ORDER)
 		return fit;
@@ -321,11 +343,11 @@ static unsigned int block_run(const unsigned long *f, const unsigned int *h,
 }
 
 /*
- * Recompute the leaf of block @b, whose words @lo..@hi changed; returns
- * true when it changed.
+ * Recompute the leaf of block @b, whose words @lo..@hi changed, pages
+ * becoming @used or free; returns true when it changed.
  */
 static bool leaf_update(struct page_ranges *pr, unsigned long b,
-			unsigned int lo, unsigned int hi)
+			unsigned int lo, unsigned int hi, bool used)
 {
 	struct page_ranges_leaf *l = &pr->leaf[b], old = *l;
 	unsigned long f[BLOCK_WORDS];
@@ -340,8 +362,9 @@ static bool leaf_update(struct page_ranges *pr, unsigned long b,
 			break;
 	}
 	l->head = h[0];
-	l->tail = tail;
-	l->fit = block_fit(f, h, pr->max_order, &rooms, lo, hi);
+	/* Runs start on the lattice, and so does the block's end. */
+	l->tail = round_down(tail, 1U << pr->lattice);
+	l->fit = block_fit(f, h, pr->max_order, &rooms, lo, hi, old.fit, used);
 	l->rooms = rooms;
 	l->run = block_run(f, h, pr->lattice);
 	return l->head != old.head || l->tail != old.tail || l->run != old.run ||
@@ -382,35 +405,57 @@ static inline unsigned long level_pages(int level)
 	return PAGE_RANGES_BLOCK << (FANOUT_ORDER * (level + 1));
 }
 
+/*
+ * Fold children @first..@end - 1 of @level into the values of their
+ * parent, @size pages each; children past @end (the last node of a
+ * level) are wholly used.  Inlined per kind of child, so that the loop
+ * reads one kind.
+ */
+static __always_inline void children_fold(const struct page_ranges *pr,
+					  int level, unsigned long first,
+					  unsigned long end, unsigned long size,
+					  struct pr_vals *x)
+{
+	unsigned long head = 0, tail = 0, run = 0, fit = 0, c;
+	bool in_head = true;
+	struct pr_vals v;
+
+	/* Tails start on the lattice: a run across children goes on from them. */
+	for (c = first; c < end; c++) {
+		child_vals(pr, level, c, end, &v);
+		fit = max(fit, v.fit);
+		run = max(run, max(v.run, tail + v.head));
+		if (in_head)
+			head += v.head;
+		if (v.head == size) {
+			tail += size;
+		} else {
+			in_head = false;
+			tail = v.tail;
+		}
+	}
+	run = max(run, tail);
+	if (end < first + PAGE_RANGES_FANOUT)
+		tail = 0;
+	*x = (struct pr_vals){ head, tail, run, fit };
+}
+
 /* Recompute node @i of @level from its children; true when it changed. */
 static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 {
 	struct page_ranges_node *x = &pr->node[pr->level_off[level] + i], old = *x;
-	unsigned long n = level_size(pr, level - 1), size = level_pages(level - 1);
-	unsigned long head = 0, tail = 0, run = 0, fit = 0, carry = 0;
-	unsigned long c, first = i << FANOUT_ORDER;
-	bool in_head = true;
+	unsigned long first = i << FANOUT_ORDER, size = level_pages(level - 1);
+	unsigned long end = min(first + PAGE_RANGES_FANOUT, level_size(pr, level - 1));
 	struct pr_vals v;
 
-	for (c = first; c < first + PAGE_RANGES_FANOUT; c++) {
-		child_vals(pr, level - 1, c, n, &v);
-		fit = max(fit, v.fit);
-		run = max(run, max(v.run, carry + v.head));
-		if (in_head)
-			head += v.head;
-		if (v.head == size) {
-			carry += size;
-			tail += size;
-		} else {
-			in_head = false;
-			carry = round_down(v.tail, 1UL << pr->lattice);
-			tail = v.tail;
-		}
-	}
-	x->head = head;
-	x->tail = tail;
-	x->run = max(run, carry);
-	x->fit = fit;
+	if (level)
+		children_fold(pr, level - 1, first, end, size, &v);
+	else
+		children_fold(pr, -1, first, end, size, &v);
+	x->head = v.head;
+	x->tail = v.tail;
+	x->run = v.run;
+	x->fit = v.fit;
 	return x->head != old.head || x->tail != old.tail || x->run != old.run ||
 	       x->fit != old.fit;
 }
@@ -419,13 +464,18 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 static unsigned long children_fit(const struct page_ranges *pr, int level,
 				  unsigned long first)
 {
-	unsigned long c, fit = 0, n = level_size(pr, level);
-	struct pr_vals v;
+	unsigned long c, fit = 0;
+	unsigned long end = min(first + PAGE_RANGES_FANOUT, level_size(pr, level));
+	const struct page_ranges_node *x;
 
-	for (c = first; c < first + PAGE_RANGES_FANOUT; c++) {
-		child_vals(pr, level, c, n, &v);
-		fit = max(fit, v.fit);
+	if (level < 0) {
+		for (c = first; c < end; c++)
+			fit = max_t(unsigned long, fit, pr->leaf[c].fit);
+		return fit;
 	}
+	x = &pr->node[pr->level_off[level]];
+	for (c = first; c < end; c++)
+		fit = max_t(unsigned long, fit, x[c].fit);
 	return fit;
 }
 
@@ -505,7 +555,7 @@ static void index_update(struct page_ranges *pr, unsigned long a,
 			w0 = max(BIT_WORD(a) + pr->boff, i * BLOCK_WORDS) - i * BLOCK_WORDS;
 			w1 = min(BIT_WORD(b) + pr->boff, i * BLOCK_WORDS + BLOCK_WORDS - 1) -
 			     i * BLOCK_WORDS;
-			changed |= leaf_update(pr, i, w0, w1);
+			changed |= leaf_update(pr, i, w0, w1, used);
 			continue;
 		}
 		pr->leaf[i] = (struct page_ranges_leaf){ 0 };
@@ -646,16 +696,28 @@ static long natural_find(const struct page_ranges *pr, unsigned long n,
 	for (level = pr->levels - 1; level >= 0; level--) {
 		c = i << FANOUT_ORDER;
 		end = min(c + PAGE_RANGES_FANOUT, level_size(pr, level - 1));
-		x = level ? &pr->node[pr->level_off[level - 1]] : NULL;
 		best = ULONG_MAX;
 		pick = c;
-		for (; c < end; c++) {
-			fit = x ? x[c].fit : pr->leaf[c].fit;
-			if (fit >= n && fit < best) {
-				best = fit;
-				pick = c;
-				if (best == n)
-					break;
+		if (!level) {
+			for (; c < end; c++) {
+				fit = pr->leaf[c].fit;
+				if (fit >= n && fit < best) {
+					best = fit;
+					pick = c;
+					if (best == n)
+						break;
+				}
+			}
+		} else {
+			x = &pr->node[pr->level_off[level - 1]];
+			for (; c < end; c++) {
+				fit = x[c].fit;
+				if (fit >= n && fit < best) {
+					best = fit;
+					pick = c;
+					if (best == n)
+						break;
+				}
 			}
 		}
 		i = pick;
@@ -725,7 +787,7 @@ static long lattice_find(const struct page_ranges *pr, unsigned long n)
 			if (v.head == size)
 				carry += size;
 			else
-				carry = round_down(v.tail, 1UL << pr->lattice);
+				carry = v.tail;
 		}
 		if (c == (i + 1) << FANOUT_ORDER)
 			return carry >= n ? run_index(pr, c * size - carry) : -1;
@@ -1027,7 +1089,7 @@ int page_ranges_init(struct page_ranges *pr, unsigned long base,
 	bits_assign(pr->used, 0, pr->off, true);
 	bits_assign(pr->used, pr->nbits, words * WORD_PAGES - pr->nbits, true);
 	for (i = 0; i < pr->nleaves; i++)
-		leaf_update(pr, i, 0, BLOCK_WORDS - 1);
+		leaf_update(pr, i, 0, BLOCK_WORDS - 1, false);
 	for (level = 0; level < pr->levels; level++)
 		for (i = 0; i < level_size(pr, level); i++)
 			node_update(pr, level, i);

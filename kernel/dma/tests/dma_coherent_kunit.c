@@ -982,6 +982,42 @@ static void dma_debug_sees_pool(struct kunit *test)
 			    "dma-debug did not report the double free");
 }
 
+/*
+ * A pool declared inside a buffer of another, as remoteproc declares its
+ * vdev pool in a carve-out allocated from its parent's pool: the inner
+ * pool's buffer starts on the carve-out's first cacheline, which
+ * dma-debug must not report as an overlapping mapping.
+ */
+static void dma_debug_nested_pool(struct kunit *test)
+{
+	struct pool_ctx ctx;
+	struct device *inner;
+	dma_addr_t h, ih = 0;
+	void *b, *ib;
+	u32 before;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_DMA_API_DEBUG) || !IS_ENABLED(CONFIG_DEBUG_FS))
+		kunit_skip(test, "needs CONFIG_DMA_API_DEBUG and CONFIG_DEBUG_FS");
+	declare_pool(test, &ctx, 0, 16 * PAGE_SIZE);
+	b = dma_alloc_coherent(ctx.dev, 4 * PAGE_SIZE, &h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	inner = new_device(test, "dma-coherent-kunit-inner");
+	ret = dma_declare_coherent_memory(inner, ctx.phys + (h - ctx.dma), h,
+					  PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	before = dma_debug_errors(test);
+	ib = ret ? NULL : dma_alloc_coherent(inner, PAGE_SIZE, &ih, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, ib);
+	KUNIT_EXPECT_EQ(test, ih, h);
+	KUNIT_EXPECT_EQ_MSG(test, dma_debug_errors(test), before,
+			    "dma-debug reported the inner pool's buffer");
+	if (ib)
+		dma_free_coherent(inner, PAGE_SIZE, ib, ih);
+	dma_release_coherent_memory(inner);
+	dma_free_coherent(ctx.dev, 4 * PAGE_SIZE, b, h);
+}
+
 /* ---- concurrency ------------------------------------------------------ */
 
 struct stress_arg {
@@ -1938,6 +1974,7 @@ static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(fallback_pool),
 	KUNIT_CASE(debugfs_counters),
 	KUNIT_CASE(dma_debug_sees_pool),
+	KUNIT_CASE(dma_debug_nested_pool),
 	KUNIT_CASE(tracepoints),
 	KUNIT_CASE(dt_two_pools),
 	KUNIT_CASE(dt_reusable_refused),

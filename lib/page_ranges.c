@@ -30,9 +30,9 @@
  * absolute page number, have one &struct page_ranges_leaf each (8 bytes):
  * the largest naturally aligned request that fits in the block, its free
  * head, its free tail from a lattice page (a run from the lattice goes on
- * from there into the next block; with an aligned set, the tail is the
- * whole block or nothing), and its longest free run that starts on the
- * lattice.  A
+ * from there into the next block; with a set aligned to 2^max_order
+ * pages, a multiple of 2^max_order), and its longest free run that
+ * starts on the lattice.  A
  * tree of &struct page_ranges_node (16 bytes), %PAGE_RANGES_FANOUT
  * children each, keeps the same values for the blocks below each node:
  * the largest fit of its blocks, and head, tail and lattice run of the

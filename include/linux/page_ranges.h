@@ -34,7 +34,9 @@
  * struct page_ranges_leaf - what the search needs of one block
  * @fit:	largest naturally aligned request that fits in the block
  * @head:	free pages from the start of the block
- * @tail:	free pages at the end of the block
+ * @tail:	free pages at the end of the block, from the first multiple
+ *		of 2^lattice pages among them: where a run from the
+ *		lattice that goes on into the next block starts
  * @run:	longest free run in the block that starts at a multiple of
  *		2^lattice pages (&struct page_ranges)
  * @rooms:	three bits per word of the block: 0 when no page of it is
@@ -52,7 +54,9 @@ struct page_ranges_leaf {
 /**
  * struct page_ranges_node - the same for the blocks below a tree node
  * @head:	free pages from the start of the node's first block
- * @tail:	free pages at the end of its last block
+ * @tail:	free pages at the end of its last block, from a multiple of
+ *		2^lattice pages as for a leaf; 0 for the last node of a
+ *		level with fewer than %PAGE_RANGES_FANOUT children
  * @run:	longest free run that starts at a multiple of 2^lattice pages
  *		and lies below the node
  * @fit:	largest @fit of the blocks below

@@ -82,8 +82,14 @@ const char *prw_check(struct page_ranges *pr)
 			    room_code(word_fit(f[w], pr->max_order)))
 				return "a leaf's room of a word is stale";
 	}
-	/* Every node against its children, recomputed: none may change. */
+	/*
+	 * Every node against its children, recomputed (none may change), and
+	 * against its pages, as a leaf; the last node of a level with fewer
+	 * children than a node has keeps no tail.
+	 */
 	for (level = 0; level < (int)pr->levels; level++) {
+		unsigned long span = level_pages(level), pad = pr->boff * BITS_PER_LONG;
+
 		for (i = 0; i < level_size(pr, level); i++) {
 			struct page_ranges_node *x = &pr->node[pr->level_off[level] + i];
 			struct page_ranges_node keep = *x;
@@ -92,6 +98,18 @@ const char *prw_check(struct page_ranges *pr)
 			*x = keep;	/* the check changes nothing */
 			if (stale)
 				return "a node is stale";
+			s = i * span > pad ? i * span - pad : 0;
+			e = min(size, (i + 1) * span - pad);
+			naive_vals(pr, s, e, &want);
+			if (i * span < pad)
+				want.head = 0;
+			if ((i + 1) * span - pad > size ||
+			    (i + 1) * PAGE_RANGES_FANOUT > level_size(pr, level - 1))
+				want.tail = 0;
+			want.tail = round_down(want.tail, 1UL << pr->lattice);
+			child_vals(pr, level, i, level_size(pr, level), &v);
+			if (vals_differ(&v, &want))
+				return "a node differs from its pages";
 		}
 	}
 	naive_vals(pr, 0, size, &want);

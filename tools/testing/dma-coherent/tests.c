@@ -1777,6 +1777,35 @@ static void test_overlap(void)
 	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys + 4 * PS, t_phys, 8 * PS), 0);
 	CHECK_EQ(shim.maps, 1);
 	dma_release_coherent_memory(&dev2);
+	shim_flush_work();
+	CHECK_EQ(shim.maps, 0);
+
+	/*
+	 * A take-over that fails at any step leaves the released pool as it
+	 * was: still registered, its live page still reserved.
+	 */
+	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, t_phys, 8 * PS), 0);
+	b = alloc(&dev, PS, NULL);
+	dma_release_coherent_memory(&dev);
+	CHECK(FAIL_EACH("take-over",
+			dma_declare_coherent_memory(&dev2, t_phys, t_phys, 8 * PS),
+			dma_release_coherent_memory(&dev2),
+			!dev2.dma_mem && shim.allocs == __allocs && shim.maps == __maps &&
+			dcw_lookup(b)) >= 3);
+	/* Arguments that trim to the same pages and DMA base: taken over. */
+	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys - 0x80, t_phys - 0x80,
+					     8 * PS + 0x100), 0);
+	CHECK_EQ(dcw_lookup(b), dcw_pool_of(&dev2, 0));
+	CHECK(!alloc(&dev2, 8 * PS, NULL));
+	dma_release_coherent_memory(&dev2);
+	/* The same pages at another DMA address, or a page short: refused. */
+	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys, t_phys + 64 * PS, 8 * PS), -EBUSY);
+	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys, t_phys, 7 * PS), -EBUSY);
+	CHECK(!dev2.dma_mem);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, b), 1);
+	shim_flush_work();
+	CHECK_EQ(shim.maps, 0);
+	CHECK(!dcw_lookup(b));
 
 	/*
 	 * The rescanned BBA: the old device is never released (as if freed

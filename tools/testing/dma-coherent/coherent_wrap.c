@@ -204,22 +204,30 @@ static void dcw_unregister(struct dma_coherent_mem *mem)
 	INIT_LIST_HEAD(&mem->node);
 }
 
+/* The region whose devices get the global pool, until it is destroyed. */
+static struct reserved_mem *dcw_global_rmem;
+
 bool dcw_rmem_destroy(struct reserved_mem *rmem)
 {
 	struct dma_coherent_mem *mem = rmem->priv;
+	int i, j;
 
 	if (mem && (mem->pr.live || !list_empty(&mem->users)))
 		return false;
-	if (mem) {
+	if (mem && mem != dma_coherent_default_memory) {
 		dcw_unregister(mem);
 		pool_destroy(mem);
 	}
 	rmem->priv = NULL;
+	/* Tests keep regions on their stack: forget this one everywhere. */
+	for (i = j = 0; i < dcw_dt_ndefault; i++)
+		if (dcw_dt_default[i] != rmem)
+			dcw_dt_default[j++] = dcw_dt_default[i];
+	dcw_dt_ndefault = j;
+	if (dcw_global_rmem == rmem)
+		dcw_global_rmem = NULL;
 	return true;
 }
-
-/* The region whose devices get the global pool, until it is destroyed. */
-static struct reserved_mem *dcw_global_rmem;
 
 int dcw_init_reserved_default(void)
 {

@@ -154,9 +154,6 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	n = PAGE_ALIGN((size_t)size) >> PAGE_SHIFT;
 
 	spin_lock_irqsave(&mem->lock, flags);
-	u = dev ? pool_user(mem, dev) : NULL;
-	if (u)
-		*next = u->next;
 	/*
 	 * Below its natural alignment only in a pool whose base is not
 	 * aligned to it, and never below the base's own alignment: what
@@ -165,6 +162,13 @@ static void *pool_alloc(struct device *dev, struct dma_coherent_mem *mem,
 	if (mem->refs)
 		page = page_ranges_alloc(&mem->pr, n, PAGE_RANGES_RELAX, &got);
 	if (page < 0) {
+		/*
+		 * Only now the device's next pool: the users list may hold
+		 * records of devices freed unreleased, not walked on success.
+		 */
+		u = dev ? pool_user(mem, dev) : NULL;
+		if (u)
+			*next = u->next;
 		mem->stats.failures++;
 		fail->free = page_ranges_free_pages(&mem->pr);
 		fail->largest = page_ranges_largest(&mem->pr, PAGE_RANGES_RELAX);

@@ -460,23 +460,39 @@ static bool node_update(struct page_ranges *pr, int level, unsigned long i)
 	       x->fit != old.fit;
 }
 
+/*
+ * Fit of child @c: a leaf, or a node of the level @x starts.  Callers
+ * inline it with a constant @leaf, so that a loop reads one kind.
+ */
+static __always_inline unsigned long child_fit(const struct page_ranges *pr,
+					       bool leaf,
+					       const struct page_ranges_node *x,
+					       unsigned long c)
+{
+	return leaf ? pr->leaf[c].fit : x[c].fit;
+}
+
+static __always_inline unsigned long max_fit(const struct page_ranges *pr,
+					     bool leaf,
+					     const struct page_ranges_node *x,
+					     unsigned long c, unsigned long end)
+{
+	unsigned long fit = 0;
+
+	for (; c < end; c++)
+		fit = max(fit, child_fit(pr, leaf, x, c));
+	return fit;
+}
+
 /* Largest fit of the children of a node from child @first of @level. */
 static unsigned long children_fit(const struct page_ranges *pr, int level,
 				  unsigned long first)
 {
-	unsigned long c, fit = 0;
 	unsigned long end = min(first + PAGE_RANGES_FANOUT, level_size(pr, level));
-	const struct page_ranges_node *x;
 
-	if (level < 0) {
-		for (c = first; c < end; c++)
-			fit = max_t(unsigned long, fit, pr->leaf[c].fit);
-		return fit;
-	}
-	x = &pr->node[pr->level_off[level]];
-	for (c = first; c < end; c++)
-		fit = max_t(unsigned long, fit, x[c].fit);
-	return fit;
+	if (level < 0)
+		return max_fit(pr, true, NULL, first, end);
+	return max_fit(pr, false, &pr->node[pr->level_off[level]], first, end);
 }
 
 /*
@@ -685,42 +701,42 @@ static long block_place(const struct page_ranges *pr, unsigned long b,
 	return best == UINT_MAX ? -1 : block_index(pr, b, at * WORD_PAGES);
 }
 
+/* Of children @c..@end - 1, the first with the smallest fit that takes @n. */
+static __always_inline unsigned long best_child(const struct page_ranges *pr,
+						bool leaf,
+						const struct page_ranges_node *x,
+						unsigned long c, unsigned long end,
+						unsigned long n)
+{
+	unsigned long pick = c, best = ULONG_MAX, fit;
+
+	for (; c < end; c++) {
+		fit = child_fit(pr, leaf, x, c);
+		if (fit >= n && fit < best) {
+			best = fit;
+			pick = c;
+			if (best == n)
+				break;
+		}
+	}
+	return pick;
+}
+
 /* Best fit for @n pages at order @want from the root down to a block. */
 static long natural_find(const struct page_ranges *pr, unsigned long n,
 			 unsigned int want)
 {
-	unsigned long i = 0, c, end, pick, best, fit;
-	const struct page_ranges_node *x;
+	unsigned long i = 0, c, end;
 	int level;
 
 	for (level = pr->levels - 1; level >= 0; level--) {
 		c = i << FANOUT_ORDER;
 		end = min(c + PAGE_RANGES_FANOUT, level_size(pr, level - 1));
-		best = ULONG_MAX;
-		pick = c;
-		if (!level) {
-			for (; c < end; c++) {
-				fit = pr->leaf[c].fit;
-				if (fit >= n && fit < best) {
-					best = fit;
-					pick = c;
-					if (best == n)
-						break;
-				}
-			}
-		} else {
-			x = &pr->node[pr->level_off[level - 1]];
-			for (; c < end; c++) {
-				fit = x[c].fit;
-				if (fit >= n && fit < best) {
-					best = fit;
-					pick = c;
-					if (best == n)
-						break;
-				}
-			}
-		}
-		i = pick;
+		if (level)
+			i = best_child(pr, false, &pr->node[pr->level_off[level - 1]],
+				       c, end, n);
+		else
+			i = best_child(pr, true, NULL, c, end, n);
 	}
 	return block_place(pr, i, n, want);
 }

@@ -72,6 +72,10 @@ for stage in "${stages[@]}"; do
 	printf 'check: %-18s %s  %4s passed %3s failed %3s skipped  %4ss  (%s)\n' \
 		"$stage" "$verdict" "$p" "$f" "$s" "$secs" "${log#"$top"/}"
 	if [ $rc -ne 0 ]; then
+		# CI keeps only the end of the output: name what failed first.
+		echo "---- failures in $stage ----"
+		grep -aE '\[FAILED\]|Expected |ASSERTION|not ok |kunit-checkers: |: FAIL' "$log" |
+			grep -av '# Subtest' | head -n 40
 		echo "---- last lines of $stage ----"
 		tail -n 25 "$log"
 		echo "----"

@@ -3,7 +3,8 @@
  * The benchmark's view of the three allocators it compares (bench.c):
  * ours (kernel/dma/coherent.c through coherent_wrap.c), the pristine 6.12
  * coherent.c (bench_612.c, public symbols renamed b612_*) and a
- * genalloc-style first fit (bench_genalloc.c).
+ * genalloc-style first fit (bench_genalloc.c); and, for utilisation only,
+ * an exhaustive best fit (bench_bestfit.c).
  */
 #ifndef _DCT_BENCH_H
 #define _DCT_BENCH_H
@@ -32,5 +33,11 @@ int genalloc_init(void *virt, unsigned long pages);
 void *genalloc_alloc(unsigned long pages);
 void genalloc_free(void *vaddr, unsigned long pages);
 void genalloc_fini(void);
+
+/* Exhaustive best fit at ours' alignment, for utilisation only. */
+int bestfit_init(void *virt, unsigned long pages);
+void *bestfit_alloc(unsigned long pages);
+void bestfit_free(void *vaddr, unsigned long pages);
+void bestfit_fini(void);
 
 #endif

@@ -74,8 +74,8 @@ for stage in "${stages[@]}"; do
 	if [ $rc -ne 0 ]; then
 		# CI keeps only the end of the output: name what failed first.
 		echo "---- failures in $stage ----"
-		grep -aE '\[FAILED\]|Expected |ASSERTION|not ok |kunit-checkers: |: FAIL' "$log" |
-			grep -av '# Subtest' | head -n 40
+		grep -aE -A4 '\[FAILED\]|(EXPECTATION|ASSERTION) FAILED|not ok |kunit-checkers: |: FAIL' "$log" |
+			head -n 60
 		echo "---- last lines of $stage ----"
 		tail -n 25 "$log"
 		echo "----"

@@ -1834,9 +1834,9 @@ static void redeclare_over_live_buffer(struct kunit *test)
 /*
  * Release (remove()) racing with the last free from another thread: one
  * of them tears the pool down, exactly once (KASAN and lockdep watch this
- * in the debug run).  The release waits 0 to 99 us after letting the
- * free go, so that either may come first; the rounds whose free found the
- * pool still attached are counted.
+ * in the debug run).  The release waits 0 to 49 us, then 0 to 1960 us,
+ * after letting the free go, so that either may come first; the rounds
+ * whose free found the pool still attached are counted.
  */
 struct race_arg {
 	struct device	*dev;
@@ -1884,7 +1884,8 @@ static void release_races_last_free(struct kunit *test)
 		t = kthread_run(race_free, &r, "dma-coh-race");
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 		complete(&r.go);
-		udelay(i);
+		/* Fine steps for fast machines, coarse ones for emulation. */
+		udelay(i < 50 ? i : (i - 50) * 40);
 		dma_release_coherent_memory(ctx.dev);
 		wait_for_completion(&r.done);
 		KUNIT_EXPECT_NULL(test, ctx.dev->dma_mem);

@@ -523,17 +523,26 @@ static void leak_controls_free(struct kmem_cache *cache)
 }
 
 /*
+ * Whether @w points into the control kept XORed as @h.  Compared on the
+ * XORed values (~@w against @h), so that no register holds the control's
+ * address.
+ */
+static __always_inline bool points_into(unsigned long h, unsigned long w)
+{
+	return h && h - ~w < LEAK_CONTROL_SIZE;
+}
+
+/*
  * Zero this thread's stack below its stack pointer, with interrupts off
  * (no interrupt frame lands there meanwhile); return how many of its
- * words pointed into a control object.  The comparison is made on the
- * XORed addresses, so that no register holds a control's address.
+ * words pointed into a control object.
  */
 static noinline __no_sanitize_address __no_kmsan_checks unsigned int
 scrub_dead_stack(void)
 {
 	unsigned int stale = 0;
 #ifndef CONFIG_STACK_GROWSUP
-	unsigned long *p = end_of_stack(current) + 1, *top, flags, h;
+	unsigned long *p = end_of_stack(current) + 1, *top, flags;
 	int i;
 
 	local_irq_save(flags);
@@ -543,11 +552,9 @@ scrub_dead_stack(void)
 	top = (unsigned long *)((unsigned long)__builtin_frame_address(0) - 256);
 #endif
 	for (; p < top; p++) {
-		for (i = 0; i < LEAK_CONTROLS; i++) {
-			h = READ_ONCE(leak_control_hidden[i]);
-			if (h && h - ~READ_ONCE(*p) < LEAK_CONTROL_SIZE)
-				stale++;
-		}
+		for (i = 0; i < LEAK_CONTROLS; i++)
+			stale += points_into(READ_ONCE(leak_control_hidden[i]),
+					     READ_ONCE(*p));
 		WRITE_ONCE(*p, 0);
 	}
 	local_irq_restore(flags);
@@ -563,8 +570,7 @@ words_into(const void *from, const void *to, unsigned long h)
 	unsigned int n = 0;
 
 	for (p = PTR_ALIGN(from, sizeof(long)); (const void *)(p + 1) <= to; p++)
-		if (h - ~READ_ONCE(*p) < LEAK_CONTROL_SIZE)
-			n++;
+		n += points_into(h, READ_ONCE(*p));
 	return n;
 }
 

@@ -1574,6 +1574,61 @@ static void frames_pack_misaligned_base(struct kunit *test)
 }
 
 /*
+ * Equal buffers filling a pool whose base is less aligned than they are
+ * (the SH CEU boards' memblock carve-outs are only page aligned).
+ * Natural placements on the DMA address leave a piece before the first
+ * aligned slot and one after the last, so the pool may hold one buffer
+ * fewer than 6.12's slots counted from its base, never two fewer; every
+ * buffer is aligned at least as 6.12 aligned it: its order, capped by
+ * the base's alignment.
+ */
+static void equal_fill_unaligned_base(struct kunit *test)
+{
+	static const struct { size_t size, offset; } cases[] = {
+		{ 640 * 480 * 2, SZ_512K },	/* VGA YUYV, 512 KiB past 1 MiB */
+		{ SZ_64K, PAGE_SIZE },
+		{ 3 * PAGE_SIZE, PAGE_SIZE },
+		{ SZ_1M, 3 * PAGE_SIZE },
+	};
+	const size_t pool = SZ_4M;
+	size_t n612, n, max, align;
+	struct pool_ctx ctx;
+	unsigned int order;
+	dma_addr_t *h;
+	void **b;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		order = get_order(cases[i].size);
+		/* 6.12: slots of 2^order pages from the base, each wholly inside. */
+		n612 = pool >> (PAGE_SHIFT + order);
+		max = pool / PAGE_ALIGN(cases[i].size) + 1;
+		b = kunit_kcalloc(test, max, sizeof(*b), GFP_KERNEL);
+		h = kunit_kcalloc(test, max, sizeof(*h), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, b);
+		KUNIT_ASSERT_NOT_NULL(test, h);
+		declare_pool(test, &ctx, cases[i].offset, pool);
+		align = min_t(u64, PAGE_SIZE << order, ctx.dma & -ctx.dma);
+		for (n = 0; n < max; n++) {
+			b[n] = dma_alloc_coherent(ctx.dev, cases[i].size, &h[n],
+						  GFP_KERNEL | __GFP_NOWARN);
+			if (!b[n])
+				break;
+			KUNIT_EXPECT_TRUE(test, in_pool(&ctx, h[n], cases[i].size));
+			KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(h[n], align),
+					      "%zu bytes at %pad, base %pad", cases[i].size,
+					      &h[n], &ctx.dma);
+		}
+		kunit_info(test, "%zu buffers of %zu bytes in %zu MiB at %pad (6.12: %zu)",
+			   n, cases[i].size, pool / SZ_1M, &ctx.dma, n612);
+		KUNIT_EXPECT_GE(test, n + 1, n612);
+		while (n--)
+			dma_free_coherent(ctx.dev, cases[i].size, b[n], h[n]);
+		dma_release_coherent_memory(ctx.dev);
+	}
+}
+
+/*
  * Carve-outs sized for a known set of buffers (mtk_vpu: 4 MiB then 1 MiB
  * in 5 MiB; npcm-video: 5 MiB in 5 MiB; the Dreamcast BBA: 7168 and 10256
  * bytes in 32 KiB).  All fit, in either order; 6.12 rounded 5 MiB to
@@ -1993,6 +2048,7 @@ static struct kunit_case dma_coherent_test_cases[] = {
 	KUNIT_CASE(exact_carveout),
 	KUNIT_CASE(frames_pack_like_cma),
 	KUNIT_CASE(frames_pack_misaligned_base),
+	KUNIT_CASE(equal_fill_unaligned_base),
 	KUNIT_CASE(exact_sum),
 	KUNIT_CASE(first_fit_base),
 	KUNIT_CASE(dt_rebind_without_release),

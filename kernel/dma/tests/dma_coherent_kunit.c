@@ -1574,53 +1574,71 @@ static void frames_pack_misaligned_base(struct kunit *test)
 }
 
 /*
- * Equal buffers filling a pool whose base is less aligned than they are
- * (the SH CEU boards' memblock carve-outs are only page aligned).
- * Natural placements on the DMA address leave a piece before the first
- * aligned slot and one after the last, so the pool may hold one buffer
- * fewer than 6.12's slots counted from its base, never two fewer; every
- * buffer is aligned at least as 6.12 aligned it: its order, capped by
- * the base's alignment.
+ * Equal buffers of up to 1 MiB filling a pool whose base is less aligned
+ * than they are (the SH CEU boards' memblock carve-outs are only page
+ * aligned).  Natural placements take every aligned slot, which can be one
+ * fewer than 6.12's slots counted from the base; then relaxed ones take
+ * the piece before the first slot and the one after the last where a
+ * buffer fits from a page on the base's alignment.  The count must be
+ * exactly that, never below 6.12's less one, with no overlap, and every
+ * buffer aligned at least as 6.12 aligned it: its order, capped by the
+ * base's alignment.
  */
 static void equal_fill_unaligned_base(struct kunit *test)
 {
 	static const struct { size_t size, offset; } cases[] = {
-		{ 640 * 480 * 2, SZ_512K },	/* VGA YUYV, 512 KiB past 1 MiB */
+		{ 640 * 480 * 2, SZ_512K },	/* VGA YUYV */
 		{ SZ_64K, PAGE_SIZE },
-		{ 3 * PAGE_SIZE, PAGE_SIZE },
+		{ 3 * PAGE_SIZE, PAGE_SIZE },	/* the piece before takes one */
 		{ SZ_1M, 3 * PAGE_SIZE },
 	};
 	const size_t pool = SZ_4M;
-	size_t n612, n, max, align;
+	size_t len, n612, n, max, want, j;
+	dma_addr_t first, last, end, nat, lat;
 	struct pool_ctx ctx;
-	unsigned int order;
+	unsigned int order, i;
 	dma_addr_t *h;
 	void **b;
-	int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		order = get_order(cases[i].size);
+		len = PAGE_ALIGN(cases[i].size);
+		order = get_order(len);
 		/* 6.12: slots of 2^order pages from the base, each wholly inside. */
 		n612 = pool >> (PAGE_SHIFT + order);
-		max = pool / PAGE_ALIGN(cases[i].size) + 1;
+		max = pool / len + 1;
 		b = kunit_kcalloc(test, max, sizeof(*b), GFP_KERNEL);
 		h = kunit_kcalloc(test, max, sizeof(*h), GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, b);
 		KUNIT_ASSERT_NOT_NULL(test, h);
 		declare_pool(test, &ctx, cases[i].offset, pool);
-		align = min_t(u64, PAGE_SIZE << order, ctx.dma & -ctx.dma);
+
+		/* Aligned slots, then the pieces on the base's alignment. */
+		nat = (dma_addr_t)PAGE_SIZE << min_t(unsigned int, order, get_order(SZ_1M));
+		lat = min_t(dma_addr_t, ctx.dma & -ctx.dma, SZ_1M);
+		end = ctx.dma + pool;
+		first = round_up(ctx.dma, nat);
+		last = round_down(end - len, nat);
+		/* Both inside the pool: a size_t division, also with LPAE. */
+		want = first <= last ? (size_t)(last - first) / (size_t)nat + 1 : 0;
+		want += first - ctx.dma >= len;
+		want += want && round_up(last + len, lat) + len <= end;
+
 		for (n = 0; n < max; n++) {
 			b[n] = dma_alloc_coherent(ctx.dev, cases[i].size, &h[n],
 						  GFP_KERNEL | __GFP_NOWARN);
 			if (!b[n])
 				break;
-			KUNIT_EXPECT_TRUE(test, in_pool(&ctx, h[n], cases[i].size));
-			KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(h[n], align),
+			KUNIT_EXPECT_TRUE(test, in_pool(&ctx, h[n], len));
+			KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(h[n], min(nat, ctx.dma & -ctx.dma)),
 					      "%zu bytes at %pad, base %pad", cases[i].size,
 					      &h[n], &ctx.dma);
+			for (j = 0; j < n; j++)
+				KUNIT_EXPECT_FALSE(test, overlaps(h[j], len, h[n], len));
 		}
 		kunit_info(test, "%zu buffers of %zu bytes in %zu MiB at %pad (6.12: %zu)",
 			   n, cases[i].size, pool / SZ_1M, &ctx.dma, n612);
+		KUNIT_EXPECT_LT(test, n, max);
+		KUNIT_EXPECT_EQ(test, n, want);
 		KUNIT_EXPECT_GE(test, n + 1, n612);
 		while (n--)
 			dma_free_coherent(ctx.dev, cases[i].size, b[n], h[n]);

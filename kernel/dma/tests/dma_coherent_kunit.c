@@ -1594,7 +1594,7 @@ static void equal_fill_unaligned_base(struct kunit *test)
 	};
 	const size_t pool = SZ_4M;
 	size_t len, n612, n, max, want, j;
-	dma_addr_t first, last, end, nat, lat;
+	dma_addr_t first, last, end, nat, lat, base_align;
 	struct pool_ctx ctx;
 	unsigned int order, i;
 	dma_addr_t *h;
@@ -1614,7 +1614,8 @@ static void equal_fill_unaligned_base(struct kunit *test)
 
 		/* Aligned slots, then the pieces on the base's alignment. */
 		nat = (dma_addr_t)PAGE_SIZE << min_t(unsigned int, order, get_order(SZ_1M));
-		lat = min_t(dma_addr_t, ctx.dma & -ctx.dma, SZ_1M);
+		base_align = ctx.dma & -ctx.dma;
+		lat = min_t(dma_addr_t, base_align, SZ_1M);
 		end = ctx.dma + pool;
 		first = round_up(ctx.dma, nat);
 		last = round_down(end - len, nat);
@@ -1629,7 +1630,7 @@ static void equal_fill_unaligned_base(struct kunit *test)
 			if (!b[n])
 				break;
 			KUNIT_EXPECT_TRUE(test, in_pool(&ctx, h[n], len));
-			KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(h[n], min(nat, ctx.dma & -ctx.dma)),
+			KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(h[n], min(nat, base_align)),
 					      "%zu bytes at %pad, base %pad", cases[i].size,
 					      &h[n], &ctx.dma);
 			for (j = 0; j < n; j++)

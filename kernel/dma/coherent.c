@@ -113,6 +113,21 @@ static struct dma_coherent_user *pool_user(struct dma_coherent_mem *mem,
 	return NULL;
 }
 
+/* The pool after @mem in @dev's chain, or NULL. */
+static struct dma_coherent_mem *pool_next(struct dma_coherent_mem *mem,
+					  struct device *dev)
+{
+	struct dma_coherent_user *u;
+	struct dma_coherent_mem *next;
+	unsigned long flags;
+
+	spin_lock_irqsave(&mem->lock, flags);
+	u = pool_user(mem, dev);
+	next = u ? u->next : NULL;
+	spin_unlock_irqrestore(&mem->lock, flags);
+	return next;
+}
+
 static inline dma_addr_t dma_get_device_base(struct device *dev,
 					     struct dma_coherent_mem *mem)
 {
@@ -230,11 +245,24 @@ static bool pool_unref(struct dma_coherent_mem *mem, unsigned long n)
 	return true;
 }
 
-/* The pool holding @vaddr, or NULL.  Caller holds rcu_read_lock(). */
-static struct dma_coherent_mem *pool_lookup(const void *vaddr)
+/*
+ * The pool holding @vaddr, or NULL.  @dev's own pools come first, as in
+ * 6.12: where memremap() gives the same address for the same range (SH,
+ * nommu), a pool declared inside a buffer of another shares that
+ * buffer's addresses, and a free through the outer pool's device must
+ * reach the outer pool.  Then every pool, the newest first, for buffers
+ * freed through another device or after a release.  Caller holds
+ * rcu_read_lock().
+ */
+static struct dma_coherent_mem *pool_lookup(struct device *dev,
+					    const void *vaddr)
 {
 	struct dma_coherent_mem *mem;
 
+	mem = dev ? READ_ONCE(dev->dma_mem) : NULL;
+	for (; mem; mem = pool_next(mem, dev))
+		if (pool_owns(mem, vaddr))
+			return mem;
 	list_for_each_entry_rcu(mem, &dma_coherent_pools, node)
 		if (pool_owns(mem, vaddr))
 			return mem;
@@ -560,20 +588,6 @@ err_free:
 	return ERR_PTR(ret);
 }
 
-static struct dma_coherent_mem *pool_next(struct dma_coherent_mem *mem,
-					  struct device *dev)
-{
-	struct dma_coherent_user *u;
-	struct dma_coherent_mem *next;
-	unsigned long flags;
-
-	spin_lock_irqsave(&mem->lock, flags);
-	u = pool_user(mem, dev);
-	next = u ? u->next : NULL;
-	spin_unlock_irqrestore(&mem->lock, flags);
-	return next;
-}
-
 /*
  * Attach @dev to @mem.  With @chain, a device that already has pools gets
  * @mem as its last one; otherwise it must have none.
@@ -643,7 +657,7 @@ static int pool_attach(struct device *dev, struct dma_coherent_mem *mem,
 		spin_unlock_irqrestore(&last->lock, flags);
 	}
 	if (!dev->dma_mem)
-		dev->dma_mem = mem;
+		WRITE_ONCE(dev->dma_mem, mem);
 	return 0;
 }
 
@@ -673,13 +687,13 @@ static void pool_detach(struct device *dev, struct dma_coherent_mem *mem)
 		rcu_read_unlock();
 		/* A chain naming a pool we are not attached to: end it here. */
 		if (WARN_ON_ONCE(dev->dma_mem == mem))
-			dev->dma_mem = NULL;
+			WRITE_ONCE(dev->dma_mem, NULL);
 		return;
 	}
 
 	/* Unlink @mem from the device's chain of pools. */
 	if (dev->dma_mem == mem)
-		dev->dma_mem = u->next;
+		WRITE_ONCE(dev->dma_mem, u->next);
 	for (p = dev->dma_mem; p; p = next) {
 		spin_lock_irqsave(&p->lock, flags);
 		pu = pool_user(p, dev);
@@ -906,8 +920,9 @@ int dma_alloc_from_dev_coherent(struct device *dev, ssize_t size,
  * @order:	get_order() of the buffer's size
  * @vaddr:	CPU address of the buffer
  *
- * The pool is found by address, so a buffer can be freed after its
- * device was released, or through another device of a shared pool.  A
+ * The pool is found by address, in @dev's own pools first, so a buffer
+ * can be freed after its device was released, or through another device
+ * of a shared pool.  A
  * pointer inside a pool that is not the start of a live buffer of @order
  * is reported and ignored.
  *
@@ -920,7 +935,7 @@ int dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr)
 	struct dma_coherent_mem *mem;
 
 	rcu_read_lock();
-	mem = pool_lookup(vaddr);
+	mem = pool_lookup(dev, vaddr);
 	if (mem)
 		pool_free(dev, mem, order, vaddr);
 	rcu_read_unlock();
@@ -953,7 +968,7 @@ int dma_mmap_from_dev_coherent(struct device *dev, struct vm_area_struct *vma,
 	 * has seen a live buffer, that buffer keeps the pool mapped.
 	 */
 	rcu_read_lock();
-	mem = pool_lookup(vaddr);
+	mem = pool_lookup(dev, vaddr);
 	if (mem)
 		ok = pool_mmap_ok(mem, vma, vaddr, size, &pfn);
 	rcu_read_unlock();

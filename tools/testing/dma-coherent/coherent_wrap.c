@@ -100,12 +100,12 @@ int dcw_registry(struct dma_coherent_mem **out, int max)
 	return n;
 }
 
-struct dma_coherent_mem *dcw_lookup(const void *vaddr)
+struct dma_coherent_mem *dcw_lookup(struct device *dev, const void *vaddr)
 {
 	struct dma_coherent_mem *mem;
 
 	rcu_read_lock();
-	mem = pool_lookup(vaddr);
+	mem = pool_lookup(dev, vaddr);
 	rcu_read_unlock();
 	return mem;
 }

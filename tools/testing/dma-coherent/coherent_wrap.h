@@ -38,8 +38,8 @@ void dcw_pool_get(struct dma_coherent_mem *mem, struct dcw_pool *p);
 bool dcw_user(struct dma_coherent_mem *mem, struct device *dev);
 /* The registered pools in registry order, up to @max of them; their count. */
 int dcw_registry(struct dma_coherent_mem **out, int max);
-/* The pool a free or mmap of @vaddr finds, or NULL. */
-struct dma_coherent_mem *dcw_lookup(const void *vaddr);
+/* The pool a free or mmap of @vaddr through @dev (or NULL) finds, or NULL. */
+struct dma_coherent_mem *dcw_lookup(struct device *dev, const void *vaddr);
 /*
  * Check the pool's invariants (tree against bitmaps, counters against
  * bits, padding); NULL if they hold, else what is wrong.

@@ -560,7 +560,7 @@ static void test_release_live(void)
 	CHECK_EQ(dma_release_from_dev_coherent(&dev, 3, b), 1);
 	CHECK_EQ(shim.maps, 1);
 	CHECK_EQ(shim_work_pending(), 1);
-	CHECK_EQ(dcw_lookup(a), NULL);
+	CHECK_EQ(dcw_lookup(NULL, a), NULL);
 	CHECK_EQ(shim_flush_work(), 1);
 	CHECK_EQ(shim.maps, 0);
 	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, a), 0);
@@ -708,7 +708,7 @@ static void test_global_pool(void)
 	CHECK_EQ(dma_mmap_from_dev_coherent(&dev, &vma, v, PS, &err), 1);
 	CHECK(!err);
 	CHECK_EQ(dma_release_from_dev_coherent(NULL, 0, v), 1);
-	CHECK_EQ(dcw_lookup(v), dcw_global());
+	CHECK_EQ(dcw_lookup(NULL, v), dcw_global());
 	CHECK_STR(pool_name(dcw_global()), "global");
 	CHECK_EQ(shim.warns, 2);
 out:
@@ -1746,6 +1746,15 @@ static const char *skip_huge(void)
  * whose predecessor was freed unreleased, and a pool declared inside a
  * buffer of a device-tree pool (a remoteproc vdev carve-out).
  */
+/* Live buffers of @dev's first pool. */
+static unsigned long pool_live(struct device *dev)
+{
+	struct dcw_pool p;
+
+	dcw_pool_get(dcw_pool_of(dev, 0), &p);
+	return p.live;
+}
+
 static void test_overlap(void)
 {
 	struct reserved_mem r = { .name = "outer", .size = 32 * PS };
@@ -1766,7 +1775,7 @@ static void test_overlap(void)
 						   DMA_COHERENT_FALLBACK), -EBUSY);
 	CHECK(!dev2.dma_mem);
 	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys, t_phys, 8 * PS), 0);
-	CHECK_EQ(dcw_lookup(b), dcw_pool_of(&dev2, 0));
+	CHECK_EQ(dcw_lookup(NULL, b), dcw_pool_of(&dev2, 0));
 	CHECK_EQ(shim.maps, 1);
 	CHECK(!alloc(&dev2, 8 * PS, NULL));
 	c = alloc(&dev2, 4 * PS, NULL);
@@ -1791,11 +1800,11 @@ static void test_overlap(void)
 			dma_declare_coherent_memory(&dev2, t_phys, t_phys, 8 * PS),
 			dma_release_coherent_memory(&dev2),
 			!dev2.dma_mem && shim.allocs == __allocs && shim.maps == __maps &&
-			dcw_lookup(b)) >= 3);
+			dcw_lookup(NULL, b)) >= 3);
 	/* Arguments that trim to the same pages and DMA base: taken over. */
 	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys - 0x80, t_phys - 0x80,
 					     8 * PS + 0x100), 0);
-	CHECK_EQ(dcw_lookup(b), dcw_pool_of(&dev2, 0));
+	CHECK_EQ(dcw_lookup(NULL, b), dcw_pool_of(&dev2, 0));
 	CHECK(!alloc(&dev2, 8 * PS, NULL));
 	dma_release_coherent_memory(&dev2);
 	/* The same pages at another DMA address, or a page short: refused. */
@@ -1805,7 +1814,7 @@ static void test_overlap(void)
 	CHECK_EQ(dma_release_from_dev_coherent(&dev, 0, b), 1);
 	shim_flush_work();
 	CHECK_EQ(shim.maps, 0);
-	CHECK(!dcw_lookup(b));
+	CHECK(!dcw_lookup(NULL, b));
 
 	/*
 	 * The rescanned BBA: the old device is never released (as if freed
@@ -1819,7 +1828,8 @@ static void test_overlap(void)
 	CHECK_EQ(dma_declare_coherent_memory(&dev, t_phys, t_phys, 8 * PS), 0);
 	c = alloc(&dev, 2 * PS, &h);
 	CHECK(c);
-	CHECK_EQ(dcw_lookup(c), dcw_pool_of(&dev, 0));
+	CHECK_EQ(dcw_lookup(NULL, c), dcw_pool_of(&dev, 0));
+	CHECK_EQ(dcw_lookup(&dev, c), dcw_pool_of(&dev, 0));
 	CHECK_EQ(dma_release_from_dev_coherent(&dev, 1, c), 1);
 	dma_release_coherent_memory(&dev);
 	dma_release_coherent_memory(&old);
@@ -1835,6 +1845,24 @@ static void test_overlap(void)
 	c = alloc(&dev2, 8 * PS, NULL);
 	CHECK(c);
 	CHECK_EQ(dma_release_from_dev_coherent(&dev2, 3, c), 1);
+	/*
+	 * The shim's memremap() gives a range the same address every time,
+	 * as SH's and nommu's do: the inner pool's buffer is at the outer
+	 * buffer's address.  A free through each device reaches its own
+	 * pool, whichever was declared last.
+	 */
+	c = alloc(&dev2, 8 * PS, NULL);
+	CHECK_EQ(c, b);
+	CHECK_EQ(dcw_lookup(NULL, b), dcw_pool_of(&dev2, 0));
+	CHECK_EQ(dcw_lookup(&host, b), dcw_pool_of(&host, 0));
+	CHECK_EQ(dma_release_from_dev_coherent(&host, 3, b), 1);
+	CHECK_EQ(pool_live(&host), 0);
+	CHECK_EQ(pool_live(&dev2), 1);
+	b = alloc(&host, 8 * PS, NULL);
+	CHECK_EQ(b, c);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev2, 3, c), 1);
+	CHECK_EQ(pool_live(&host), 1);
+	CHECK_EQ(pool_live(&dev2), 0);
 	dma_release_coherent_memory(&dev2);
 	CHECK_EQ(dma_release_from_dev_coherent(&host, 3, b), 1);
 	dma_release_coherent_memory(&host);

@@ -39,7 +39,9 @@
  *   double free, or an order that does not match the buffer is reported
  *   (WARN_ONCE, then a rate-limited message naming the pool and the
  *   address) and changes nothing.  mmap maps pages of one live buffer
- *   only.
+ *   only.  Where pools overlap (a pool declared inside a buffer of
+ *   another, on an architecture whose memremap() gives a range the same
+ *   address every time), the asking device's own pool wins.
  * - Releasing a device always detaches it.  A pool's memory stays mapped
  *   while a device is attached or a buffer is live; the last of them to
  *   go unmaps and frees a declared pool.  Device-tree and global pools
@@ -246,27 +248,33 @@ static bool pool_unref(struct dma_coherent_mem *mem, unsigned long n)
 }
 
 /*
- * The pool holding @vaddr, or NULL.  @dev's own pools come first, as in
- * 6.12: where memremap() gives the same address for the same range (SH,
- * nommu), a pool declared inside a buffer of another shares that
- * buffer's addresses, and a free through the outer pool's device must
- * reach the outer pool.  Then every pool, the newest first, for buffers
- * freed through another device or after a release.  Caller holds
- * rcu_read_lock().
+ * The pool holding @vaddr, or NULL: the newest pool that holds it, for
+ * buffers freed through another device or after a release.  Pools overlap
+ * only where memremap() gives a range the same address every time (SH,
+ * nommu): a pool declared inside a buffer of another shares that buffer's
+ * addresses.  Then @dev's own pools come first, as in 6.12, so that a
+ * free through the outer pool's device reaches the outer pool.  Caller
+ * holds rcu_read_lock().
  */
 static struct dma_coherent_mem *pool_lookup(struct device *dev,
 					    const void *vaddr)
 {
-	struct dma_coherent_mem *mem;
+	struct dma_coherent_mem *mem, *found = NULL;
 
+	list_for_each_entry_rcu(mem, &dma_coherent_pools, node) {
+		if (!pool_owns(mem, vaddr))
+			continue;
+		if (found)
+			goto overlap;
+		found = mem;
+	}
+	return found;
+overlap:
 	mem = dev ? READ_ONCE(dev->dma_mem) : NULL;
 	for (; mem; mem = pool_next(mem, dev))
 		if (pool_owns(mem, vaddr))
 			return mem;
-	list_for_each_entry_rcu(mem, &dma_coherent_pools, node)
-		if (pool_owns(mem, vaddr))
-			return mem;
-	return NULL;
+	return found;
 }
 
 static void pool_report(struct dma_coherent_mem *mem, struct device *dev,
@@ -920,11 +928,11 @@ int dma_alloc_from_dev_coherent(struct device *dev, ssize_t size,
  * @order:	get_order() of the buffer's size
  * @vaddr:	CPU address of the buffer
  *
- * The pool is found by address, in @dev's own pools first, so a buffer
- * can be freed after its device was released, or through another device
- * of a shared pool.  A
- * pointer inside a pool that is not the start of a live buffer of @order
- * is reported and ignored.
+ * The pool is found by address, so a buffer can be freed after its
+ * device was released, or through another device of a shared pool
+ * (where pools overlap, @dev's own come first).  A pointer inside a
+ * pool that is not the start of a live buffer of @order is reported and
+ * ignored.
  *
  * Context: any context.
  * Return: 1 if @vaddr lies in a pool (the caller is done), 0 if the

@@ -39,7 +39,8 @@ struct dma_coherent_stats {
  * struct dma_coherent_user - a device attached to a pool
  * @node:	entry in &dma_coherent_mem.users
  * @dev:	the device
- * @next:	the device's next pool, tried when this one is full
+ * @next:	the device's next pool, tried when this one is full (and, where
+ *		pools overlap, by frees and mmaps)
  * @name:	the device's name when it attached, for debugfs (or NULL)
  *
  * Releasing the device frees its record.  A driver that frees its device

@@ -1738,14 +1738,6 @@ static const char *skip_huge(void)
 }
 
 #define T(n, ...) { .name = #n, .run = test_##n, __VA_ARGS__ }
-/*
- * Overlapping declarations: refused only over a pool released while its
- * buffers are live (those pages are not free), unless exactly its range
- * and flags, which take that pool over; what 6.12 allowed still
- * works: the Dreamcast PCI fixup declaring again for a rescanned device
- * whose predecessor was freed unreleased, and a pool declared inside a
- * buffer of a device-tree pool (a remoteproc vdev carve-out).
- */
 /* Live buffers of @dev's first pool. */
 static unsigned long pool_live(struct device *dev)
 {
@@ -1755,6 +1747,14 @@ static unsigned long pool_live(struct device *dev)
 	return p.live;
 }
 
+/*
+ * Overlapping declarations: refused only over a pool released while its
+ * buffers are live (those pages are not free), unless exactly its range
+ * and flags, which take that pool over; what 6.12 allowed still
+ * works: the Dreamcast PCI fixup declaring again for a rescanned device
+ * whose predecessor was freed unreleased, and a pool declared inside a
+ * buffer of a device-tree pool (a remoteproc vdev carve-out).
+ */
 static void test_overlap(void)
 {
 	struct reserved_mem r = { .name = "outer", .size = 32 * PS };

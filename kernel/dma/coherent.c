@@ -77,7 +77,9 @@
  * work item when the last reference was a free, which may come from any
  * context.  Declaring, attaching and releasing run in process context;
  * as before, the caller makes sure no allocation for the device runs
- * concurrently with its release.
+ * concurrently with its release.  A free or mmap may race with it: the
+ * lookup reads the device's pools only under rcu_read_lock(), and only
+ * where pools overlap.
  */
 
 #define pr_fmt(fmt) "dma-coherent: " fmt
@@ -250,11 +252,15 @@ static bool pool_unref(struct dma_coherent_mem *mem, unsigned long n)
 /*
  * The pool holding @vaddr, or NULL: the newest pool that holds it, for
  * buffers freed through another device or after a release.  Pools overlap
- * only where memremap() gives a range the same address every time (SH,
- * nommu): a pool declared inside a buffer of another shares that buffer's
- * addresses.  Then @dev's own pools come first, as in 6.12, so that a
- * free through the outer pool's device reaches the outer pool.  Caller
- * holds rcu_read_lock().
+ * only where memremap() gives a range the same address every time (e.g.
+ * SH, nommu): a pool declared inside a buffer of another shares that
+ * buffer's addresses.  When a second pool holds @vaddr, @dev's pools are
+ * looked at (each one's lock taken in turn) and the first that holds it
+ * wins, as in 6.12, so that a free through the outer pool's device
+ * reaches the outer pool.  Caller holds rcu_read_lock(): a pool reached
+ * through @dev stays until it is unlocked, as one in the registry does,
+ * since pool_detach() unlinks it before pool_destroy() waits for a grace
+ * period.
  */
 static struct dma_coherent_mem *pool_lookup(struct device *dev,
 					    const void *vaddr)
@@ -445,10 +451,10 @@ static bool pool_orphaned(struct dma_coherent_mem *mem)
 }
 
 /*
- * List @mem in the registry, first, so that on architectures whose
- * memremap() gives the same address for the same range the newest pool
- * wins lookups.  Refused when its range overlaps a released pool whose
- * buffers are still live (an exact match was taken over before, by
+ * List @mem in the registry, first: where pools overlap, lookups through
+ * a device attached to neither get the newest (see pool_lookup()).
+ * Refused when its range overlaps a released pool whose buffers are
+ * still live (an exact match was taken over before, by
  * pool_orphan_of()): those pages are not free.  Other overlaps were
  * allowed in 6.12 and still are (a pool declared inside a buffer of
  * another, as remoteproc may; a Dreamcast PCI fixup declaring again for
@@ -924,7 +930,7 @@ int dma_alloc_from_dev_coherent(struct device *dev, ssize_t size,
 
 /**
  * dma_release_from_dev_coherent() - free memory to the pool that holds it
- * @dev:	device freeing the memory (for messages; any device will do)
+ * @dev:	device freeing the memory (any will do; decides among overlaps)
  * @order:	get_order() of the buffer's size
  * @vaddr:	CPU address of the buffer
  *

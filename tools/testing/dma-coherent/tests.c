@@ -1738,12 +1738,12 @@ static const char *skip_huge(void)
 }
 
 #define T(n, ...) { .name = #n, .run = test_##n, __VA_ARGS__ }
-/* Live buffers of @dev's first pool. */
-static unsigned long pool_live(struct device *dev)
+/* Live buffers of @dev's @i-th pool. */
+static unsigned long pool_live(struct device *dev, int i)
 {
 	struct dcw_pool p;
 
-	dcw_pool_get(dcw_pool_of(dev, 0), &p);
+	dcw_pool_get(dcw_pool_of(dev, i), &p);
 	return p.live;
 }
 
@@ -1757,7 +1757,9 @@ static unsigned long pool_live(struct device *dev)
  */
 static void test_overlap(void)
 {
-	struct reserved_mem r = { .name = "outer", .size = 32 * PS };
+	struct reserved_mem r = { .name = "outer", .size = 32 * PS },
+			    r1 = { .name = "first", .size = PS },
+			    r2 = { .name = "second", .size = 32 * PS };
 	struct device dev = mkdev("bba"), dev2 = mkdev("vdev"), host = mkdev("rproc"), old;
 	dma_addr_t h;
 	u8 *b, *c;
@@ -1849,24 +1851,45 @@ static void test_overlap(void)
 	 * The shim's memremap() gives a range the same address every time,
 	 * as SH's and nommu's do: the inner pool's buffer is at the outer
 	 * buffer's address.  A free through each device reaches its own
-	 * pool, whichever was declared last.
+	 * pool; through neither (NULL), the newest.
 	 */
 	c = alloc(&dev2, 8 * PS, NULL);
 	CHECK_EQ(c, b);
 	CHECK_EQ(dcw_lookup(NULL, b), dcw_pool_of(&dev2, 0));
 	CHECK_EQ(dcw_lookup(&host, b), dcw_pool_of(&host, 0));
 	CHECK_EQ(dma_release_from_dev_coherent(&host, 3, b), 1);
-	CHECK_EQ(pool_live(&host), 0);
-	CHECK_EQ(pool_live(&dev2), 1);
+	CHECK_EQ(pool_live(&host, 0), 0);
+	CHECK_EQ(pool_live(&dev2, 0), 1);
 	b = alloc(&host, 8 * PS, NULL);
 	CHECK_EQ(b, c);
 	CHECK_EQ(dma_release_from_dev_coherent(&dev2, 3, c), 1);
-	CHECK_EQ(pool_live(&host), 1);
-	CHECK_EQ(pool_live(&dev2), 0);
+	CHECK_EQ(pool_live(&host, 0), 1);
+	CHECK_EQ(pool_live(&dev2, 0), 0);
 	dma_release_coherent_memory(&dev2);
 	CHECK_EQ(dma_release_from_dev_coherent(&host, 3, b), 1);
 	dma_release_coherent_memory(&host);
 	CHECK(dcw_rmem_destroy(&r));
+
+	/* The same with the outer pool the device's second: its chain counts. */
+	r1.base = t_phys + 32 * PS;
+	r2.base = t_phys + 64 * PS;
+	CHECK(!dcw_rmem_setup(&r1) && !dcw_rmem_setup(&r2));
+	CHECK_EQ(r1.ops->device_init(&r1, &host), 0);
+	CHECK_EQ(r2.ops->device_init(&r2, &host), 0);
+	b = alloc(&host, 8 * PS, &h);
+	CHECK_EQ(dcw_lookup(NULL, b), dcw_pool_of(&host, 1));
+	CHECK_EQ(dma_declare_coherent_memory(&dev2, t_phys + 64 * PS + (b - arena - 64 * PS),
+					     h, 8 * PS), 0);
+	c = alloc(&dev2, 8 * PS, NULL);
+	CHECK_EQ(c, b);
+	CHECK_EQ(dcw_lookup(&host, b), dcw_pool_of(&host, 1));
+	CHECK_EQ(dma_release_from_dev_coherent(&host, 3, b), 1);
+	CHECK_EQ(pool_live(&host, 1), 0);
+	CHECK_EQ(pool_live(&dev2, 0), 1);
+	CHECK_EQ(dma_release_from_dev_coherent(&dev2, 3, c), 1);
+	dma_release_coherent_memory(&dev2);
+	dma_release_coherent_memory(&host);
+	CHECK(dcw_rmem_destroy(&r2) && dcw_rmem_destroy(&r1));
 	shim_flush_work();
 	shim_arena_exit();
 }

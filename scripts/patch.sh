@@ -112,9 +112,18 @@ base=$top/build/series-base
 "$top/scripts/series-steps.sh" base "$base"
 
 fresh_worktree() {
-	git -C "$src" worktree remove --force "$work" >/dev/null 2>&1 || rm -rf "$work"
-	git -C "$src" worktree prune
-	git -C "$src" worktree add -q --detach "$work" pristine
+	# Reset the worktree of an earlier run to pristine (a checkout
+	# rewrites only what differs); make a new one when there is none.
+	if [ "$(git -C "$work" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)" = "$src/.git" ] &&
+	   { git -C "$work" am --abort >/dev/null 2>&1 || true; } &&
+	   git -C "$work" checkout -q -f --detach pristine 2>/dev/null &&
+	   git -C "$work" clean -q -f -d -x; then
+		:
+	else
+		git -C "$src" worktree remove --force "$work" >/dev/null 2>&1 || rm -rf "$work"
+		git -C "$src" worktree prune
+		git -C "$src" worktree add -q --detach "$work" pristine
+	fi
 	git -C "$work" config user.name "dma-coherent project"
 	git -C "$work" config user.email "dma-coherent@localhost"
 }
@@ -201,41 +210,47 @@ if [ "$verify" = 1 ]; then
 
 	# Each patch must build on its own, kernel/dma/ and lib/ for x86_64,
 	# and the KUnit suites that exist at that point must pass under
-	# QEMU.  One build directory for all steps, so each builds only what
-	# its patch changed.  kunit.py refuses a kunitconfig option that does
-	# not exist, so each step gets the options of
-	# kunit/series-x86_64.kunitconfig that its tree defines.
-	bout=$top/build/out/series-x86_64
-	kcfg=$bout/step.kunitconfig
-	mkdir -p "$bout"
+	# QEMU.  The steps are checked out in the prepared tree itself and
+	# built in the kunit-x86_64 stage's directory: a checkout rewrites
+	# only the files a step changes, so each step rebuilds what differs
+	# from the kernel before it, never a kernel from scratch.  The
+	# overlay is checked out again at the end, also on failure.
+	# kunit.py refuses a kunitconfig option that does not exist, so each
+	# step gets the options of kunit/series-x86_64.kunitconfig that its
+	# tree defines.
+	trap '"$top/scripts/prepare-tree.sh" "$src" >/dev/null' EXIT
+	bout=$top/build/out/x86_64
+	slogs=$top/build/out/series-x86_64
+	kcfg=$slogs/step.kunitconfig
+	mkdir -p "$bout" "$slogs"
 	n=0 runs=0 t_build=0 t_kunit=0 last_kunit=
 	final_src=$(git -C "$src" rev-parse "$want:kernel" "$want:lib" "$want:include" "$want:arch" | tr '\n' ' ')
 	total=$(git -C "$work" rev-list --count pristine..HEAD)
 	for c in $(git -C "$work" rev-list --reverse pristine..HEAD); do
 		n=$((n + 1))
 		subject=$(git -C "$work" log -1 --format=%s "$c")
-		git -C "$work" checkout -q "$c"
+		git -C "$src" checkout -q -f --detach "$c"
 		: >"$kcfg"
 		while IFS= read -r opt; do
 			case "$opt" in ''|'#'*) continue ;; esac
 			sym=${opt%%=*}
 			sym=${sym#CONFIG_}
-			if git -C "$work" grep -qE "^[[:space:]]*(menu)?config $sym\$" -- '*Kconfig*'; then
+			if git -C "$src" grep -qE "^[[:space:]]*(menu)?config $sym\$" -- '*Kconfig*'; then
 				echo "$opt" >>"$kcfg"
 			fi
 		done <"$top/kunit/series-x86_64.kunitconfig"
 		# The lib allocator's suite, once its source is there too.
-		if [ -f "$work/lib/page_ranges_kunit.c" ]; then
-			git -C "$work" grep -hoE '^config PAGE_RANGES[A-Z_]*KUNIT[A-Z_]*' -- 'lib/Kconfig*' |
+		if [ -f "$src/lib/page_ranges_kunit.c" ]; then
+			git -C "$src" grep -hoE '^config PAGE_RANGES[A-Z_]*KUNIT[A-Z_]*' -- 'lib/Kconfig*' |
 				sed 's/^config /CONFIG_/; s/$/=y/' >>"$kcfg" || true
 		fi
 		t0=$(date +%s)
-		python3 "$work/tools/testing/kunit/kunit.py" config --arch=x86_64 \
-			--build_dir="$bout" --kunitconfig="$kcfg" >"$bout/step-$n.log" 2>&1 ||
-			die "patch $n ($subject): kunit.py config failed: $bout/step-$n.log"
-		make -s -C "$work" O="$bout" ARCH=x86_64 -j"$(nproc)" kernel/dma/ lib/ \
-			>>"$bout/step-$n.log" 2>&1 ||
-			die "patch $n ($subject) does not build: $bout/step-$n.log"
+		python3 "$src/tools/testing/kunit/kunit.py" config --arch=x86_64 \
+			--build_dir="$bout" --kunitconfig="$kcfg" >"$slogs/step-$n.log" 2>&1 ||
+			die "patch $n ($subject): kunit.py config failed: $slogs/step-$n.log"
+		make -s -C "$src" O="$bout" ARCH=x86_64 -j"$(nproc)" kernel/dma/ lib/ \
+			>>"$slogs/step-$n.log" 2>&1 ||
+			die "patch $n ($subject) does not build: $slogs/step-$n.log"
 		t_build=$((t_build + $(date +%s) - t0))
 		# KUnit where a suite of ours exists and the kernel sources
 		# changed since the last run (docs and the harness change none).
@@ -249,13 +264,13 @@ if [ "$verify" = 1 ]; then
 			ran="KUnit unchanged since the last step"
 		elif [ "$suites" -gt 0 ]; then
 			t0=$(date +%s)
-			KUNIT_OUT=series-x86_64 KUNITCONFIG=$kcfg SERIES_TREE=$work \
-				"$top/scripts/kunit.sh" x86_64 >"$bout/kunit-$n.log" 2>&1 ||
-				die "patch $n ($subject): KUnit fails: $bout/kunit-$n.log"
+			KUNIT_OUT=x86_64 KUNITCONFIG=$kcfg SERIES_TREE=$src \
+				"$top/scripts/kunit.sh" x86_64 >"$slogs/kunit-$n.log" 2>&1 ||
+				die "patch $n ($subject): KUnit fails: $slogs/kunit-$n.log"
 			t_kunit=$((t_kunit + $(date +%s) - t0))
 			runs=$((runs + 1))
 			last_kunit=$key
-			ran=$(grep -aE 'Testing complete\. Ran [0-9]+ tests' "$bout/kunit-$n.log" | tail -1 | sed 's/.*Testing complete\. //')
+			ran=$(grep -aE 'Testing complete\. Ran [0-9]+ tests' "$slogs/kunit-$n.log" | tail -1 | sed 's/.*Testing complete\. //')
 		fi
 		echo "patch: $n/$total builds; $ran: $subject"
 	done

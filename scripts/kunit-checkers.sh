@@ -153,11 +153,14 @@ if stage == 'kcsan':
     print(f'kunit-checkers: kcsan: {kcsan_total} KCSAN reports, '
           f'{kcsan_ours} involving the pool code ({len(pool_syms)} functions)')
 
-# The checkers the stage is for must be on: their boot lines.
+# The checkers the stage is for must be on, and the x86_64 guests' two
+# CPUs up (without ACPI they come from qboot's MP table): boot lines.
 active = {
     'debug': ['KernelAddressSanitizer initialized', 'Lock dependency validator',
-              'kmemleak: Kernel memory leak detector initialized'],
-    'kcsan': ['kcsan: enabled early', 'kcsan: strict mode configured'],
+              'kmemleak: Kernel memory leak detector initialized',
+              'smpboot: Total of 2 processors activated'],
+    'kcsan': ['kcsan: enabled early', 'kcsan: strict mode configured',
+              'smpboot: Total of 2 processors activated'],
     'arm-lpae': ['Lock dependency validator',
                  'kmemleak: Kernel memory leak detector initialized'],
     'riscv-global': ['default coherent area is set'],

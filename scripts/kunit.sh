@@ -34,7 +34,14 @@ out=$top/build/out/${KUNIT_OUT:-$arch$suffix}
 kunitconfig=${KUNITCONFIG:-$top/kunit/$arch.kunitconfig}
 [ -f "$kunitconfig" ] || die "no $kunitconfig: ARCH must be x86_64, arm64 or arm, or set KUNITCONFIG"
 
-[ -n "${SERIES_TREE:-}" ] || "$top/scripts/prepare-tree.sh" "$src"
+if [ -z "${SERIES_TREE:-}" ]; then
+	"$top/scripts/prepare-tree.sh" "$src"
+	# Keep the tree as prepared while we build from it (prepare-tree.sh).
+	if [ -z "${TREE_LOCK_HELD:-}" ]; then
+		exec 8>>"$src.lock"
+		flock -s -n 8 || die "make patch is using $src: run make targets in this clone one at a time"
+	fi
+fi
 
 # Region handed to dma_declare_coherent_memory() by the tests.
 mem=${KUNIT_MEM:-1024}

@@ -9,7 +9,7 @@
 #             check that the result is identical to our overlaid tree.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd -P)
 src=$top/build/linux
 out=$top/build/patches
 work=$top/build/series-work
@@ -202,7 +202,10 @@ echo "patch: $(ls "$out" | wc -l) files in ${out#"$top"/}"
 if [ "$verify" = 1 ]; then
 	cd "$top"
 	fresh_worktree
-	mapfile -t files < <(ls "$out"/*.patch | grep -v 0000-cover-letter)
+	files=()
+	for f in "$out"/*.patch; do
+		[ "${f##*/}" = 0000-cover-letter.patch ] || files+=("$f")
+	done
 	git -C "$work" am -q "${files[@]}" || die "the series does not apply with git am"
 	got=$(git -C "$work" rev-parse 'HEAD^{tree}')
 	[ "$got" = "$want" ] || die "git am of the series differs from the overlaid tree"
@@ -218,7 +221,31 @@ if [ "$verify" = 1 ]; then
 	# kunit.py refuses a kunitconfig option that does not exist, so each
 	# step gets the options of kunit/series-x86_64.kunitconfig that its
 	# tree defines.
-	trap '"$top/scripts/prepare-tree.sh" "$src" >/dev/null' EXIT
+	# Nothing else may use the tree meanwhile: prepare-tree.sh, and the
+	# scripts that build from it, take build/linux.lock shared and fail
+	# while this holds it.  A signal stops the step's commands (each in
+	# its own process group) before the overlay is checked out again.
+	exec 9>>"$src.lock"
+	flock -n 9 || die "another make target is using ${src#"$top"/} in this clone: run make patch on its own"
+	export TREE_LOCK_HELD=1
+	child=
+	stop() {
+		trap - INT TERM HUP
+		[ -n "$child" ] && kill -TERM -- "-$child" 2>/dev/null && wait "$child" 2>/dev/null
+		exit "$1"
+	}
+	trap 'stop 130' INT
+	trap 'stop 143' TERM
+	trap 'stop 129' HUP
+	trap 'flock -u 9; unset TREE_LOCK_HELD; "$top/scripts/prepare-tree.sh" "$src" >/dev/null' EXIT
+	step_run() {
+		local rc=0
+		setsid "$@" &
+		child=$!
+		wait "$child" || rc=$?
+		child=
+		return "$rc"
+	}
 	bout=$top/build/out/x86_64
 	slogs=$top/build/out/series-x86_64
 	kcfg=$slogs/step.kunitconfig
@@ -245,10 +272,10 @@ if [ "$verify" = 1 ]; then
 				sed 's/^config /CONFIG_/; s/$/=y/' >>"$kcfg" || true
 		fi
 		t0=$(date +%s)
-		python3 "$src/tools/testing/kunit/kunit.py" config --arch=x86_64 \
+		step_run python3 "$src/tools/testing/kunit/kunit.py" config --arch=x86_64 \
 			--build_dir="$bout" --kunitconfig="$kcfg" >"$slogs/step-$n.log" 2>&1 ||
 			die "patch $n ($subject): kunit.py config failed: $slogs/step-$n.log"
-		make -s -C "$src" O="$bout" ARCH=x86_64 -j"$(nproc)" kernel/dma/ lib/ \
+		step_run make -s -C "$src" O="$bout" ARCH=x86_64 -j"$(nproc)" kernel/dma/ lib/ \
 			>>"$slogs/step-$n.log" 2>&1 ||
 			die "patch $n ($subject) does not build: $slogs/step-$n.log"
 		t_build=$((t_build + $(date +%s) - t0))
@@ -265,7 +292,7 @@ if [ "$verify" = 1 ]; then
 		elif [ "$suites" -gt 0 ]; then
 			t0=$(date +%s)
 			KUNIT_OUT=x86_64 KUNITCONFIG=$kcfg SERIES_TREE=$src \
-				"$top/scripts/kunit.sh" x86_64 >"$slogs/kunit-$n.log" 2>&1 ||
+				step_run "$top/scripts/kunit.sh" x86_64 >"$slogs/kunit-$n.log" 2>&1 ||
 				die "patch $n ($subject): KUnit fails: $slogs/kunit-$n.log"
 			t_kunit=$((t_kunit + $(date +%s) - t0))
 			runs=$((runs + 1))

@@ -18,6 +18,16 @@ src=${1:?usage: prepare-tree.sh SRCDIR}
 tarball=/usr/src/linux-source-6.12.tar.xz
 die() { echo "prepare-tree: $*" >&2; exit 1; }
 
+# scripts/patch.sh --verify checks the series' steps out in build/linux
+# and holds SRCDIR.lock while it does; the scripts that build from the
+# tree take the lock shared as this does (fd 8) and keep it.
+if [ -z "${TREE_LOCK_HELD:-}" ]; then
+	mkdir -p "$(dirname "$src")"
+	exec 8>>"$src.lock"
+	flock -s -n 8 ||
+		die "make patch is checking the series out in $src: run make targets in this clone one at a time"
+fi
+
 check_version() {
 	local v p
 	v=$(sed -n 's/^VERSION = //p' "$1/Makefile" 2>/dev/null)
@@ -89,7 +99,13 @@ done < <("$top/scripts/our-files.sh")
 tree=$(git write-tree)
 unset GIT_INDEX_FILE
 cur=$(git rev-parse -q --verify 'HEAD^{tree}' || true)
-if [ "$tree" != "$cur" ] || [ -n "$(git status --porcelain --untracked-files=no)" ]; then
-	commit=$(git commit-tree -p pristine -m "overlay (baseline=$baseline)" "$tree")
+# Also when HEAD is a step of make patch's series with the same tree: the
+# overlay commit is the same for the same tree (fixed dates), so the
+# kernel's version string (-g<hash>) does not change and rebuild objects.
+msg="overlay (baseline=$baseline)"
+if [ "$tree" != "$cur" ] || [ "$(git log -1 --format=%s 2>/dev/null)" != "$msg" ] ||
+   [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+	commit=$(GIT_AUTHOR_DATE='2024-11-17T00:00:00Z' GIT_COMMITTER_DATE='2024-11-17T00:00:00Z' \
+		 git commit-tree -p pristine -m "$msg" "$tree")
 	git checkout -q -f --detach "$commit"
 fi

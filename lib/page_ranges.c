@@ -55,10 +55,13 @@
  * run takes n, or the first run across children, down to a block.  A
  * request that does not fit is refused at the root.  Every step of a
  * search or an update looks at one node's children or one block's words,
- * so a request costs O(PAGE_RANGES_FANOUT * levels + block words), with
- * levels = log_8(pages / 256): 4 levels at 2^20 pages.  Only checking,
- * setting and clearing the bits of the range itself grows with n
- * (n / BITS_PER_LONG words), as it does for any bitmap allocator.  An
+ * so a search costs O(PAGE_RANGES_FANOUT * levels + block words), with
+ * levels = ceil(log_8(blocks)) for the blocks of 256 absolute pages the
+ * set spans: 4 levels at 2^20 pages from a 1 MiB aligned base.  What
+ * grows with n is the range itself: checking, setting and clearing its
+ * bits (n / BITS_PER_LONG words), as for any bitmap allocator, and
+ * updating the index of the blocks it covers (n / 256 leaves and their
+ * nodes, n / 2048 at the level above, and so on).  An
  * update stops at the first level where nothing changed, and a node
  * reads its children again only when the one that changed requires it.
  */
@@ -193,12 +196,14 @@ static unsigned int word_run(unsigned long f, unsigned int k)
 static void bits_assign(unsigned long *map, unsigned long start,
 			unsigned long n, bool set)
 {
-	unsigned long *p = map + BIT_WORD(start), *last = map + BIT_WORD(start + n - 1);
-	unsigned long first = BITMAP_FIRST_WORD_MASK(start);
-	unsigned long tail = BITMAP_LAST_WORD_MASK(start + n);
+	unsigned long *p, *last, first, tail;
 
 	if (!n)
 		return;
+	p = map + BIT_WORD(start);
+	last = map + BIT_WORD(start + n - 1);
+	first = BITMAP_FIRST_WORD_MASK(start);
+	tail = BITMAP_LAST_WORD_MASK(start + n);
 	if (p == last)
 		first &= tail;
 	*p = set ? *p | first : *p & ~first;
@@ -998,7 +1003,9 @@ EXPORT_SYMBOL_GPL(page_ranges_free);
  * @flags:	as for page_ranges_alloc()
  *
  * Return: the largest n for which page_ranges_alloc(@pr, n, @flags, ...)
- * succeeds, 0 when none does.
+ * succeeds, 0 when none does.  Without %PAGE_RANGES_RELAX a smaller
+ * request can still fail: one over 2^max_order pages needs only a run on
+ * the lattice, one below it its natural alignment.
  */
 unsigned long page_ranges_largest(const struct page_ranges *pr,
 				  unsigned int flags)

@@ -11,12 +11,9 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/linux
+. "$top/scripts/tree-lock.sh"
+tree_lock "$src" build-all || exit 1
 "$top/scripts/prepare-tree.sh" "$src" || exit 1
-# Keep the tree as prepared while we build from it (see prepare-tree.sh).
-if [ -z "${TREE_LOCK_HELD:-}" ]; then
-	exec 8>>"$src.lock"
-	flock -s -n 8 || { echo "build-all: make patch is using $src: run make targets in this clone one at a time" >&2; exit 1; }
-fi
 
 # name  ARCH  CROSS_COMPILE  defconfig  extra-config  targets
 configs=(

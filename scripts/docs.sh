@@ -8,12 +8,9 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/linux
 out=$top/build/out/docs
+. "$top/scripts/tree-lock.sh"
+tree_lock "$src" docs || exit 1
 "$top/scripts/prepare-tree.sh" "$src" || exit 1
-# Keep the tree as prepared while we build from it (see prepare-tree.sh).
-if [ -z "${TREE_LOCK_HELD:-}" ]; then
-	exec 8>>"$src.lock"
-	flock -s -n 8 || { echo "docs: make patch is using $src: run make targets in this clone one at a time" >&2; exit 1; }
-fi
 mkdir -p "$out"
 log=$out/htmldocs.log
 make -C "$src" O="$out" SPHINXDIRS=core-api htmldocs >"$log" 2>&1

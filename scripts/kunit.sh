@@ -35,12 +35,9 @@ kunitconfig=${KUNITCONFIG:-$top/kunit/$arch.kunitconfig}
 [ -f "$kunitconfig" ] || die "no $kunitconfig: ARCH must be x86_64, arm64 or arm, or set KUNITCONFIG"
 
 if [ -z "${SERIES_TREE:-}" ]; then
+	. "$top/scripts/tree-lock.sh"
+	tree_lock "$src" kunit || exit 1
 	"$top/scripts/prepare-tree.sh" "$src"
-	# Keep the tree as prepared while we build from it (prepare-tree.sh).
-	if [ -z "${TREE_LOCK_HELD:-}" ]; then
-		exec 8>>"$src.lock"
-		flock -s -n 8 || die "make patch is using $src: run make targets in this clone one at a time"
-	fi
 fi
 
 # Region handed to dma_declare_coherent_memory() by the tests.

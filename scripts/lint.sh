@@ -12,12 +12,9 @@ export PATH=/usr/bin:$PATH
 src=$top/build/linux
 out=$top/build/out/lint-x86_64
 fail=0 checks=0
+. "$top/scripts/tree-lock.sh"
+tree_lock "$src" lint || exit 1
 "$top/scripts/prepare-tree.sh" "$src" || exit 1
-# Keep the tree as prepared while we build from it (see prepare-tree.sh).
-if [ -z "${TREE_LOCK_HELD:-}" ]; then
-	exec 8>>"$src.lock"
-	flock -s -n 8 || { echo "lint: make patch is using $src: run make targets in this clone one at a time" >&2; exit 1; }
-fi
 cd "$src" || exit 1
 
 mapfile -t ours < <(cd "$top" && find kernel include lib -name '*.[ch]' | sort)

@@ -221,10 +221,9 @@ if [ "$verify" = 1 ]; then
 	# kunit.py refuses a kunitconfig option that does not exist, so each
 	# step gets the options of kunit/series-x86_64.kunitconfig that its
 	# tree defines.
-	# Nothing else may use the tree meanwhile: prepare-tree.sh, and the
-	# scripts that build from it, take build/linux.lock shared and fail
-	# while this holds it.  A signal stops the step's commands (each in
-	# its own process group) before the overlay is checked out again.
+	# Nothing else may use the tree meanwhile (scripts/tree-lock.sh).
+	# A signal stops the step's commands (each in its own process
+	# group) before the overlay is checked out again.
 	exec 9>>"$src.lock"
 	flock -n 9 || die "another make target is using ${src#"$top"/} in this clone: run make patch on its own"
 	export TREE_LOCK_HELD=1

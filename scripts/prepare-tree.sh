@@ -18,15 +18,9 @@ src=${1:?usage: prepare-tree.sh SRCDIR}
 tarball=/usr/src/linux-source-6.12.tar.xz
 die() { echo "prepare-tree: $*" >&2; exit 1; }
 
-# scripts/patch.sh --verify checks the series' steps out in build/linux
-# and holds SRCDIR.lock while it does; the scripts that build from the
-# tree take the lock shared as this does (fd 8) and keep it.
-if [ -z "${TREE_LOCK_HELD:-}" ]; then
-	mkdir -p "$(dirname "$src")"
-	exec 8>>"$src.lock"
-	flock -s -n 8 ||
-		die "make patch is checking the series out in $src: run make targets in this clone one at a time"
-fi
+# Not while make patch checks the series out in the tree.
+. "$top/scripts/tree-lock.sh"
+tree_lock "$src" prepare-tree || exit 1
 
 check_version() {
 	local v p
